@@ -1,0 +1,1 @@
+"""Kernels: ``reference`` (plain NumPy, the specification), ``cpu`` (Numba), ``cuda`` (numba.cuda)."""
