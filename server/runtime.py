@@ -40,14 +40,14 @@ class ServedModel:
 
 
 def load_engine(path, config: ServerConfig, kind: str):
-    """``model.load`` with the batch and KV settings the engine accepts."""
+    """``model.load`` with the KV budget when the engine accepts one."""
     import model
 
     if path is None:
         path = model.default_chat_model_path() if kind == "decoder" else model.default_embedding_model_path()
     wanted = {"dtype": config.dtype, "device": config.device}
-    if kind == "decoder":
-        wanted.update(max_batch=config.max_batch, kv_mb=config.kv_mb)
+    if kind == "decoder" and config.kv_mb is not None:
+        wanted["kv_cache_bytes"] = config.kv_mb * 1024 * 1024
     accepted = inspect.signature(model.load).parameters
     has_var_kw = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
     kwargs = {k: v for k, v in wanted.items() if v is not None and (k in accepted or has_var_kw)}

@@ -144,7 +144,7 @@ def sampling_params(body: dict, max_tokens: int, vocab_size: int, *, logprobs: b
     check_token_ids(list(stop_ids), vocab_size, "stop_token_ids")
     seed = body.get("seed")
     top_k = body.get("top_k") or 0
-    return model.SamplingParams(
+    params = model.SamplingParams(
         max_tokens=max_tokens,
         temperature=body["temperature"], top_p=body["top_p"], top_k=max(0, top_k),
         min_p=body["min_p"], seed=None if seed is None else seed + seed_offset,
@@ -152,6 +152,11 @@ def sampling_params(body: dict, max_tokens: int, vocab_size: int, *, logprobs: b
         repetition_penalty=body["repetition_penalty"], logit_bias=bias,
         stop_token_ids=stop_ids, stop=tuple(s for s in (stop or ()) if s),
         ignore_eos=body["ignore_eos"], logprobs=logprobs, top_logprobs=top_logprobs)
+    try:  # the engine's own rules (e.g. top_p > 0) answer 400 here, before queueing
+        getattr(params, "validate", lambda _: None)(vocab_size)
+    except model.InvalidSamplingParams as exc:
+        raise errors.invalid_param(exc.param, str(exc)) from None
+    return params
 
 
 def sequences(request_id: str, prompts: list[Prompt], n: int, params_for) -> list[Sequence]:
