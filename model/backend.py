@@ -28,6 +28,7 @@ arrays here, device arrays on CUDA; activations are float32 and C-contiguous)::
     paged_attention(q: (T, H, D), k_cache, v_cache, block_tables: Array (S, MB) int32,
                     seq_index: Array (T,) int32, positions: Array (T,) int32, scale: float) -> (T, H, D)
     encoder_attention(q, k, v: (B, L, H, D), mask: Array (B, L) int32, scale: float) -> (B, L, H, D)
+    split_columns(x: (T, n), bounds: tuple[int, ...]) -> list[Array]   # contiguous column blocks
     take_rows(x: (T, d), rows: Array (n,) int64) -> (n, d)           # last token of each sequence
     mean_pool(x: (B, L, d), mask) / cls_pool / max_pool -> (B, d);  l2_normalize(x: (B, d)) -> (B, d)
 
@@ -150,6 +151,10 @@ class CpuBackend:
         out = np.empty_like(q)
         K.encoder_attention(q, k, v, mask, np.float32(scale), out)
         return out
+
+    def split_columns(self, x, bounds):
+        edges = (0,) + tuple(bounds) + (x.shape[1],)
+        return [np.ascontiguousarray(x[:, a:b]) for a, b in zip(edges[:-1], edges[1:])]
 
     def take_rows(self, x, rows):
         return np.ascontiguousarray(x[np.asarray(rows, np.int64)])

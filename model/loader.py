@@ -243,3 +243,28 @@ class LoadProgress:
         if self.enabled:
             sys.stderr.write("\n")
             sys.stderr.flush()
+
+
+def save_safetensors(path, tensors: dict, metadata: dict | None = None) -> None:
+    """Write ``{name: array}`` (or ``{name: (safetensors_dtype, array)}`` for BF16 bits) as a safetensors file.
+
+    Used by the model makers and tests; tensors are written in name order, 8-byte aligned.
+    """
+    by_numpy = {np.dtype(v): k for k, v in STORAGE.items() if k != "BF16"}
+    header, blobs, offset = {}, [], 0
+    for name in sorted(tensors):
+        value = tensors[name]
+        dtype, arr = value if isinstance(value, tuple) else (by_numpy[np.asarray(value).dtype], value)
+        data = np.ascontiguousarray(arr, dtype=STORAGE[dtype]).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(np.shape(arr)), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    if metadata:
+        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
+    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    raw += b" " * (-(8 + len(raw)) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)))
+        f.write(raw)
+        for b in blobs:
+            f.write(b)
