@@ -26,6 +26,8 @@ from server.scheduler import EmbeddingRunner, Scheduler
 
 log = logging.getLogger("nleanjit.server")
 
+DEFAULT_EMBEDDING_MODEL_ID = "all-MiniLM-L6-v2"
+
 
 @dataclass(frozen=True)
 class ServedModel:
@@ -43,9 +45,11 @@ def load_engine(path, config: ServerConfig, kind: str):
     """``model.load`` with the KV budget when the engine accepts one."""
     import model
 
+    wanted = {"dtype": config.dtype, "device": config.device}
     if path is None:
         path = model.default_chat_model_path() if kind == "decoder" else model.default_embedding_model_path()
-    wanted = {"dtype": config.dtype, "device": config.device}
+        if kind == "encoder":  # the package's folder is just "model": give it its real name
+            wanted["model_id"] = DEFAULT_EMBEDDING_MODEL_ID
     if kind == "decoder" and config.kv_mb is not None:
         wanted["kv_cache_bytes"] = config.kv_mb * 1024 * 1024
     accepted = inspect.signature(model.load).parameters

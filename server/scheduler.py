@@ -178,7 +178,8 @@ class Scheduler:
                 self._admit()
                 if self._running:
                     self._step()
-                self._publish_stats()
+                # when idle, publish every turn so /metrics shows freed slots at once
+                self._publish_stats(force=not self._running and not self._pending)
         finally:
             self._shutdown()
 
