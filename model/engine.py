@@ -171,7 +171,8 @@ class Engine:
         if len(prompt) + params.max_tokens > ctx:
             raise ContextLengthExceeded(len(prompt), params.max_tokens, ctx)
         alloc = self.kv.allocate(prompt, len(prompt) + params.max_tokens)
-        seed = params.seed if params.seed is not None else self._fresh_seed.spawn(1)[0]
+        # any integer seeds (OpenAI allows negatives); a fresh seed otherwise
+        seed = params.seed % 2**64 if params.seed is not None else self._fresh_seed.spawn(1)[0]
         stop_ids = frozenset(params.stop_token_ids) | (frozenset() if params.ignore_eos else self._stop_base)
         self._seqs[request_id] = _Sequence(
             request_id, prompt, params, alloc, np.random.default_rng(seed),
@@ -291,6 +292,34 @@ class Engine:
                     break
         seq.pending_text = text[len(text) - hold:] if hold else ""
         return text[:len(text) - hold], False
+
+    def prompt_logits(self, prompt_ids: list[int]) -> np.ndarray:
+        """(len(prompt), V) float32 logits at every prompt position (scoring; parity tests).
+
+        Runs outside continuous batching: call it between steps, from the same thread.
+        """
+        self._require("decoder", "prompt_logits")
+        prompt = [int(t) for t in prompt_ids]
+        if not prompt or any(not 0 <= t < self.config.vocab_size for t in prompt):
+            raise InvalidRequest("prompt_logits needs a non-empty prompt of in-vocabulary token ids")
+        if len(prompt) > self.config.context_length:
+            raise ContextLengthExceeded(len(prompt), 0, self.config.context_length)
+        saved = self.kv.enable_prefix_caching
+        self.kv.enable_prefix_caching = False
+        try:
+            alloc = self.kv.allocate(prompt, len(prompt))
+        finally:
+            self.kv.enable_prefix_caching = saved
+        try:
+            bs = self.kv.block_size
+            table = np.asarray([alloc.block_table], np.int32)
+            pos = np.arange(len(prompt), dtype=np.int32)
+            slots = (table[0, pos // bs] * bs + pos % bs).astype(np.int32)
+            batch = llama.StepBatch(np.asarray(prompt, np.int64), pos, np.zeros(len(prompt), np.int32), slots,
+                                    table, np.arange(len(prompt), dtype=np.int64))
+            return llama.forward(self.config, self.weights, self.backend, batch, self.kv_arrays)
+        finally:
+            self.kv.release(alloc.block_table)
 
     def generate(self, prompt_ids: list[int], params: SamplingParams | None = None) -> Iterator[TokenEvent]:
         """Yield this prompt's events until it finishes; closing the iterator aborts the request.
