@@ -1,0 +1,422 @@
+"""Layout blocks: `do` sequences and tactic sequences.
+
+Both are Lean's `sepByIndent`: items start at one column (the first item's),
+or are separated by `;`; each item runs `withPosition`, so its terms continue
+only on lines indented past the item's column.
+"""
+
+from __future__ import annotations
+
+from nleanjit.syntax import tokens as T
+from nleanjit.syntax.parser.base import ParseError
+from nleanjit.syntax.tree import Node
+
+# Words that end a tactic's arguments or cannot start a tactic.
+_TACTIC_STOP_WORDS = frozenset(
+    """then else with at from in where deriving termination_by decreasing_by def theorem abbrev instance
+    example opaque axiom structure class inductive namespace section end mutual variable universe import
+    attribute private protected noncomputable partial unsafe notation infix infixl infixr prefix postfix
+    macro macro_rules syntax declare_syntax_cat elab elab_rules initialize builtin_initialize export
+    set_option local scoped using generalizing extends omit include""".split()
+)
+_TACTIC_ARG_WORDS = frozenset(["at", "with", "using", "generalizing", "only", "from", "in", "says"])
+_TACTIC_BLOCK_WORDS = frozenset(
+    ["try", "repeat", "repeat'", "all_goals", "any_goals", "focus", "iterate", "first", "solve", "classical",
+     "with_reducible", "skip_all", "on_goal"]
+)
+_DO_STOP_SYMS = frozenset([")", "]", "}", "⟩", "|", ",", ":=", "=>", "<;>", ";"])
+
+
+class BlockParser:
+    # -- shared layout loop -------------------------------------------------
+    def layout_block(self, item, can_start) -> list:
+        items: list = []
+        tok = self.tok
+        if not can_start():
+            raise self.fail("term" if item == self.do_elem else "tactic")
+        col = tok.col
+        if self.pos_col >= 0 and col < self.pos_col and tok.leading and "\n" in tok.leading:
+            raise ParseError(tok, "", "expected command")
+        saved = self.pos_col
+        while True:
+            self.pos_col = col
+            start_line = self.tok.line
+            items.append(item())
+            if self.at_sym(";"):
+                items.append(self.advance())
+                if can_start() and (self.tok.line == items[-1].line or self.tok.col == col):
+                    continue
+                break
+            tok = self.tok
+            if tok.col == col and tok.line > start_line and can_start():
+                continue
+            break
+        self.pos_col = saved
+        return items
+
+    # -- do -----------------------------------------------------------------
+    def do_seq(self) -> Node:
+        return Node("do_seq", self.layout_block(self.do_elem, self.can_start_do_elem))
+
+    def can_start_do_elem(self) -> bool:
+        tok = self.tok
+        if tok.kind == T.IDENT and tok.text in _DO_WORDS:
+            return True
+        return self.can_start_term()
+
+    def do_elem(self) -> Node:
+        tok = self.tok
+        if tok.kind == T.IDENT:
+            handler = _DO_WORDS.get(tok.text)
+            if handler is not None:
+                return getattr(self, handler)()
+        kids = [self.term()]
+        tok = self.tok
+        if tok.kind == T.SYM and tok.text in (":=", "←", "<-") :
+            kids.append(self.advance())
+            kids.append(self.do_rhs())
+            return Node("do_reassign", kids)
+        if tok.kind == T.SYM and tok.text == ":" and kids[0].kind == "ident":
+            kids.append(self.advance())
+            kids.append(self.term())
+            if self.at_sym(":=") or self.at_sym("←"):
+                kids.append(self.advance())
+                kids.append(self.do_rhs())
+            return Node("do_reassign", kids)
+        return Node("do_expr", kids)
+
+    def do_rhs(self) -> Node:
+        """The right of `←`/`:=` in `do`: a term, or an `if`/`match`/`do` whose branches are `do` sequences."""
+        tok = self.tok
+        if tok.kind == T.IDENT and tok.text in ("if", "match", "unless", "for", "try"):
+            return self.do_elem()
+        return self.term()
+
+    def do_let(self) -> Node:
+        kids = [self.advance()]  # let / have
+        if self.at_word("mut"):
+            kids.append(self.advance())
+        self.let_decl_do(kids)
+        if self.at_sym("|"):
+            kids.append(self.advance())
+            kids.append(self.do_seq())
+        return Node("do_let", kids)
+
+    def let_decl_do(self, kids: list) -> None:
+        tok = self.tok
+        nxt = self.peek()
+        if tok.kind == T.IDENT and tok.text not in self.reserved and nxt.kind == T.SYM and nxt.text in ("←", "<-"):
+            kids.append(self.advance())
+            kids.append(self.advance())
+            kids.append(self.do_rhs())
+            return
+        start = self.i
+        if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
+            kids.append(self.advance())
+            self.decl_binders(kids)
+            if self.accept(":", kids):
+                kids.append(self.term())
+            if self.at_sym("|") and not self.at_sym(":="):
+                kids.append(self.match_alternatives(self.term))
+                return
+            if self.at_sym(":=") or self.at_sym("←") or self.at_sym("<-"):
+                kids.append(self.advance())
+                kids.append(self.do_rhs())
+            return
+        del start
+        kids.append(self.term())
+        if self.accept(":", kids):
+            kids.append(self.term())
+        if self.at_sym(":=") or self.at_sym("←") or self.at_sym("<-"):
+            kids.append(self.advance())
+            kids.append(self.do_rhs())
+
+    def do_if(self) -> Node:
+        kids = [self.advance()]  # if
+        item_col = self.pos_col
+        self.if_condition(kids)
+        kids.append(self.expect("then"))
+        kids.append(self.do_seq())
+        while self.at_word("else") and self.tok.col >= item_col:
+            kids.append(self.advance())
+            if self.at_word("if") and self.tok.line == kids[-1].line:
+                kids.append(self.advance())
+                self.if_condition(kids)
+                kids.append(self.expect("then"))
+                kids.append(self.do_seq())
+                continue
+            kids.append(self.do_seq())
+            break
+        return Node("do_if", kids)
+
+    def do_unless(self) -> Node:
+        kids = [self.advance(), self.term(), self.expect("do"), self.do_seq()]
+        return Node("do_unless", kids)
+
+    def do_for(self) -> Node:
+        kids = [self.advance()]  # for
+        while True:
+            tok = self.tok
+            if tok.kind == T.IDENT and self.peek().kind == T.SYM and self.peek().text == ":":
+                kids.append(self.advance())
+                kids.append(self.advance())
+            kids.append(self.term())
+            kids.append(self.expect("in"))
+            kids.append(self.term())
+            if not self.accept(",", kids):
+                break
+        kids.append(self.expect("do"))
+        kids.append(self.do_seq())
+        return Node("do_for", kids)
+
+    def do_while(self) -> Node:
+        kids = [self.advance()]
+        tok = self.tok
+        if tok.kind == T.IDENT and self.peek().kind == T.SYM and self.peek().text == ":":
+            kids.append(self.advance())
+            kids.append(self.advance())
+        kids.append(self.term())
+        kids.append(self.expect("do"))
+        kids.append(self.do_seq())
+        return Node("do_while", kids)
+
+    def do_repeat(self) -> Node:
+        return Node("do_repeat", [self.advance(), self.do_seq()])
+
+    def do_match(self) -> Node:
+        return self.match_with(self.do_seq)
+
+    def do_return(self) -> Node:
+        kids = [self.advance()]
+        if self.can_start_term() and self.col_ok() and not (self.tok.kind == T.SYM and self.tok.text in _DO_STOP_SYMS):
+            kids.append(self.term())
+        return Node("do_return", kids)
+
+    def do_keyword(self) -> Node:
+        return Node("do_" + self.tok.text, [self.advance()])
+
+    def do_try(self) -> Node:
+        kids = [self.advance(), self.do_seq()]
+        item_col = self.pos_col
+        while self.at_word("catch") and self.tok.col >= item_col:
+            kids.append(self.advance())
+            kids.append(self.binder_ident() if not self.at_sym("⟨") else self.term(1024))
+            if self.accept(":", kids):
+                kids.append(self.term())
+            kids.append(self.expect("=>"))
+            kids.append(self.do_seq())
+        if self.at_word("finally") and self.tok.col >= item_col:
+            kids.append(self.advance())
+            kids.append(self.do_seq())
+        return Node("do_try", kids)
+
+    def do_nested(self) -> Node:
+        return Node("do_nested", [self.advance(), self.do_seq()])
+
+    # -- tactics ------------------------------------------------------------
+    def tactic_seq(self) -> Node:
+        if self.at_sym("{") :
+            start = self.i
+            try:
+                return self.brace_tactic_block()
+            except ParseError:
+                self.reset(start)
+        return Node("tactic_seq", self.layout_block(self.tactic, self.can_start_tactic))
+
+    def brace_tactic_block(self) -> Node:
+        kids = [self.advance()]
+        saved = self.pos_col
+        self.pos_col = -1
+        if not self.at_sym("}"):
+            kids.append(Node("tactic_seq", self.layout_block(self.tactic, self.can_start_tactic)))
+        self.pos_col = saved
+        kids.append(self.expect("}"))
+        return Node("tactic_block", kids)
+
+    def can_start_tactic(self) -> bool:
+        tok = self.tok
+        if tok.kind == T.IDENT:
+            return tok.text not in _TACTIC_STOP_WORDS
+        if tok.kind == T.SYM:
+            return tok.text in ("·", ".", "(", "{", "<;>", "?", "⟨", "_") or tok.text in self.tactic_notations
+        return False
+
+    def tactic(self) -> Node:
+        self.enter()
+        node = self.tactic_atom()
+        while self.tok.kind == T.SYM and self.tok.text in ("<;>", "<|>"):
+            node = Node("tactic_combinator", [node, self.advance(), self.tactic_atom()])
+        self.leave()
+        return node
+
+    def tactic_atom(self) -> Node:
+        tok = self.tok
+        if tok.kind == T.SYM:
+            text = tok.text
+            if text in ("·", "."):
+                return Node("tactic_focus", [self.advance(), self.tactic_seq()])
+            if text == "(":
+                kids = [self.advance()]
+                saved = self.pos_col
+                self.pos_col = -1
+                kids.append(self.tactic_seq())
+                self.pos_col = saved
+                kids.append(self.expect(")"))
+                return Node("tactic_paren", kids)
+            if text in self.tactic_notations:
+                return self.user_tactic()
+            raise self.fail("tactic")
+        if tok.kind != T.IDENT:
+            raise self.fail("tactic")
+        text = tok.text
+        if text in self.tactic_notations:
+            res = self.user_tactic()
+            if res is not None:
+                return res
+        if text == "match":
+            return self.match_with(self.tactic_seq)
+        if text == "if":
+            return self.tactic_if()
+        if text == "calc":
+            return Node("tactic", [self.calc_term()])
+        if text in _TACTIC_BLOCK_WORDS:
+            kids = [self.advance()]
+            if text == "first" or text == "solve":
+                while self.at_sym("|"):
+                    kids.append(self.advance())
+                    kids.append(self.tactic_seq())
+                return Node("tactic_block_combinator", kids)
+            while self.tok.kind == T.NUM:
+                kids.append(self.advance())
+            if text == "on_goal" and self.at_sym("=>"):
+                kids.append(self.advance())
+            if self.can_start_tactic():
+                kids.append(self.tactic_seq())
+            return Node("tactic_block_combinator", kids)
+        return self.generic_tactic()
+
+    def tactic_if(self) -> Node:
+        kids = [self.advance()]
+        self.if_condition(kids)
+        kids.append(self.expect("then"))
+        kids.append(self.tactic_seq())
+        if self.at_word("else"):
+            kids.append(self.advance())
+            kids.append(self.tactic_seq())
+        return Node("tactic_if", kids)
+
+    def generic_tactic(self) -> Node:
+        """Any tactic: a name and its arguments (terms, `[lemmas]`, `at h ⊢`, `with`, `using`, `=> tacs`, `| alts`)."""
+        kids = [self.advance()]
+        alt_col = -1
+        while True:
+            tok = self.tok
+            kind = tok.kind
+            if kind == T.SYM and tok.text == "|" and alt_col < 0 and any(
+                type(k) is not Node and k.text == "with" for k in kids
+            ):
+                alt_col = tok.col
+            if alt_col >= 0 and kind == T.SYM and tok.text == "|" and tok.col >= alt_col:
+                kids.append(self.tactic_alternative())
+                continue
+            if kind == T.EOF or not self.col_ok():
+                break
+            if kind == T.IDENT:
+                text = tok.text
+                if text in _TACTIC_ARG_WORDS:
+                    kids.append(self.advance())
+                    continue
+                if text in ("then", "else") or (text in self.reserved and text not in _TERM_WORDS_IN_TACTICS):
+                    break
+                kids.append(self.term())
+                continue
+            if kind == T.SYM:
+                text = tok.text
+                if text in (";", "<;>", "<|>", ")", "]", "}", "⟩", "»"):
+                    break
+                if text == "=>":
+                    kids.append(self.advance())
+                    kids.append(self.tactic_seq())
+                    break
+                if text == "[":
+                    kids.append(self.tactic_bracket_list())
+                    continue
+                if text in ("⊢", "*", ",", ":", ":=", "←", "<-", "↑", "-", "|-", "=", "=ₛ", "+", "!", "?"):
+                    kids.append(self.advance())
+                    if text in (":", ":=") and self.can_start_term():
+                        kids.append(self.term())
+                    continue
+                if text == "|":
+                    start = self.i
+                    try:
+                        kids.append(self.tactic_alternative())
+                        continue
+                    except ParseError:
+                        self.reset(start)
+                    kids.append(self.advance())
+                    continue
+                if text == "(" and self.peek().kind == T.IDENT and self.peek(2).text == ":=":
+                    kids.append(self.named_argument())
+                    continue
+                if self.can_start_term():
+                    kids.append(self.term())
+                    continue
+                break
+            if kind == T.ERROR:
+                raise ParseError(tok, "tactic", tok.error)
+            if self.can_start_term():
+                kids.append(self.term())
+                continue
+            break
+        return Node("tactic", kids)
+
+    def tactic_alternative(self) -> Node:
+        kids = [self.advance()]  # |
+        saved = self.pos_col
+        self.pos_col = -1
+        kids.append(self.term())
+        while self.accept("|", kids) or self.accept(",", kids):
+            kids.append(self.term())
+        self.pos_col = saved
+        kids.append(self.expect("=>"))
+        kids.append(self.tactic_seq())
+        return Node("tactic_alt", kids)
+
+    def tactic_bracket_list(self) -> Node:
+        """`[h, ← foo, -bar, *, ↓baz]` as `simp` and `rw` take them."""
+        kids = [self.advance()]
+        saved = self.pos_col
+        self.pos_col = -1
+        while not self.at_sym("]"):
+            tok = self.tok
+            if tok.kind == T.SYM and tok.text in ("←", "<-", "-", "↓", "↑", "*"):
+                kids.append(self.advance())
+                if tok.text == "*" :
+                    pass
+                elif not self.at_sym(",") and not self.at_sym("]"):
+                    kids.append(self.term())
+            else:
+                kids.append(self.term())
+            if not self.accept(",", kids):
+                break
+        self.pos_col = saved
+        kids.append(self.expect("]"))
+        return Node("tactic_list", kids)
+
+
+_DO_WORDS = {
+    "let": "do_let",
+    "have": "do_let",
+    "if": "do_if",
+    "unless": "do_unless",
+    "for": "do_for",
+    "while": "do_while",
+    "repeat": "do_repeat",
+    "match": "do_match",
+    "return": "do_return",
+    "break": "do_keyword",
+    "continue": "do_keyword",
+    "try": "do_try",
+    "do": "do_nested",
+}
+_TERM_WORDS_IN_TACTICS = frozenset(["fun", "by", "do", "if", "match", "let", "have", "show", "Type", "Sort", "Prop", "calc", "nofun", "nomatch", "suffices", "open", "set_option", "return"])
