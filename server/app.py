@@ -46,10 +46,11 @@ def _app_name() -> str:
 
 
 def create_app(config: ServerConfig | dict | None = None) -> Sanic:
-    if config is None:
-        config = ServerConfig.from_env()
-    elif isinstance(config, dict):
+    if isinstance(config, dict):
         config = ServerConfig.from_env(**config)
+    elif not isinstance(config, ServerConfig):
+        # None, or the argparse namespace that `sanic ... --factory` passes: the environment decides
+        config = ServerConfig.from_env()
     from server.routes import openai as openai_routes
     from server.routes import ops as ops_routes
 
