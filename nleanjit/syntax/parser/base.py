@@ -57,6 +57,8 @@ class ParserBase:
         self.tok = lexer.token(0)
         self.pos_col = -1
         self.depth = 0
+        self.no_do = False
+        self.no_by_arg = False  # `show t by tac`: the `by` belongs to `show`  # Lean's `withForbidden "do"`: `for x in e do`, `while c do`
 
     # -- cursor -------------------------------------------------------------
     def peek(self, k: int = 1) -> Token:

@@ -72,9 +72,13 @@ class BlockParser:
                 return getattr(self, handler)()
         kids = [self.term()]
         tok = self.tok
-        if tok.kind == T.SYM and tok.text in (":=", "←", "<-") :
-            kids.append(self.advance())
+        if tok.kind == T.SYM and tok.text in (":=", "←", "<-"):
+            arrow = self.advance()
+            kids.append(arrow)
             kids.append(self.do_rhs())
+            if arrow.text != ":=" and self.at_sym("|") and self.tok.line == arrow.line:
+                kids.append(self.advance())
+                kids.append(self.do_seq())
             return Node("do_reassign", kids)
         if tok.kind == T.SYM and tok.text == ":" and kids[0].kind == "ident":
             kids.append(self.advance())
@@ -105,6 +109,12 @@ class BlockParser:
     def let_decl_do(self, kids: list) -> None:
         tok = self.tok
         nxt = self.peek()
+        if tok.kind == T.SYM and tok.text in (":", ":="):  # `have : p := e`
+            if self.accept(":", kids):
+                kids.append(self.term())
+            if self.accept(":=", kids):
+                kids.append(self.do_rhs())
+            return
         if tok.kind == T.IDENT and tok.text not in self.reserved and nxt.kind == T.SYM and nxt.text in ("←", "<-"):
             kids.append(self.advance())
             kids.append(self.advance())
@@ -149,8 +159,16 @@ class BlockParser:
             break
         return Node("do_if", kids)
 
+    def condition(self) -> Node:
+        """A term before `do` (Lean's `withForbidden "do"`)."""
+        saved, self.no_do = self.no_do, True
+        try:
+            return self.term()
+        finally:
+            self.no_do = saved
+
     def do_unless(self) -> Node:
-        kids = [self.advance(), self.term(), self.expect("do"), self.do_seq()]
+        kids = [self.advance(), self.condition(), self.expect("do"), self.do_seq()]
         return Node("do_unless", kids)
 
     def do_for(self) -> Node:
@@ -162,7 +180,7 @@ class BlockParser:
                 kids.append(self.advance())
             kids.append(self.term())
             kids.append(self.expect("in"))
-            kids.append(self.term())
+            kids.append(self.condition())
             if not self.accept(",", kids):
                 break
         kids.append(self.expect("do"))
@@ -175,7 +193,7 @@ class BlockParser:
         if tok.kind == T.IDENT and self.peek().kind == T.SYM and self.peek().text == ":":
             kids.append(self.advance())
             kids.append(self.advance())
-        kids.append(self.term())
+        kids.append(self.condition())
         kids.append(self.expect("do"))
         kids.append(self.do_seq())
         return Node("do_while", kids)
@@ -356,7 +374,16 @@ class BlockParser:
                     kids.append(self.advance())
                     continue
                 if text == "(" and self.peek().kind == T.IDENT and self.peek(2).text == ":=":
-                    kids.append(self.named_argument())
+                    if self.peek().text in ("discharger", "disch"):
+                        group = [self.advance(), self.advance(), self.advance()]
+                        saved = self.pos_col
+                        self.pos_col = -1
+                        group.append(self.tactic_seq())
+                        self.pos_col = saved
+                        group.append(self.expect(")"))
+                        kids.append(Node("named_arg", group))
+                    else:
+                        kids.append(self.named_argument())
                     continue
                 if self.can_start_term():
                     kids.append(self.term())

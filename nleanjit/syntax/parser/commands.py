@@ -195,6 +195,12 @@ class CommandParser:
                 kids.append(self.where_decls())
             elif text == "deriving":
                 kids.append(self.deriving_clause())
+            elif text in ("partial_fixpoint", "coinductive_fixpoint", "inductive_fixpoint"):
+                hint = [self.advance()]
+                if self.at_word("monotonicity"):
+                    hint.append(self.advance())
+                    hint.append(self.term())
+                kids.append(Node("fixpoint", hint))
             else:
                 return
 
@@ -235,10 +241,13 @@ class CommandParser:
         return Node("where", kids)
 
     def deriving_clause(self) -> Node:
-        kids = [self.advance(), self.ident()]
-        while self.accept(",", kids):
+        kids = [self.advance()]
+        while True:
+            if self.at_sym("@["):
+                kids.append(self.attributes())
             kids.append(self.ident())
-        return Node("deriving", kids)
+            if not self.accept(",", kids):
+                return Node("deriving", kids)
 
     def structure(self) -> Node:
         kids = [self.advance()]  # structure / class
@@ -325,7 +334,9 @@ class CommandParser:
                 self.reset(start)
                 break
             ctor = [mods, self.advance()]
-            self.decl_id(ctor)
+            if self.tok.kind != T.IDENT:  # ctor names are raw identifiers: keywords allowed
+                raise self.fail("identifier")
+            ctor.append(self.advance())
             saved = self.pos_col
             self.decl_binders(ctor)
             self.opt_type(ctor)
@@ -377,7 +388,19 @@ class CommandParser:
         return Node("import", kids)
 
     def prelude(self) -> Node:
-        return Node("prelude", [self.advance()])
+        return Node(self.tok.text, [self.advance()])
+
+    def unif_hint(self) -> Node:
+        kids = [self.advance()]
+        if self.tok.kind == T.IDENT and self.tok.text not in self.reserved:
+            kids.append(self.advance())
+        self.decl_binders(kids)
+        kids.append(self.expect("where"))
+        while not (self.at_sym("⊢") or self.at_sym("|-")):
+            kids.append(self.term())
+        kids.append(self.advance())
+        kids.append(self.term())
+        return Node("unif_hint", kids)
 
     def open_args(self, kids: list) -> None:
         if self.at_word("scoped"):
@@ -547,7 +570,7 @@ _COMMAND_WORDS = {
     "instance": "declaration", "example": "declaration", "opaque": "declaration", "axiom": "declaration",
     "structure": "structure", "class": "structure", "noncomputable": "section", "inductive": "inductive", "coinductive": "inductive",
     "mutual": "mutual", "namespace": "namespace", "section": "section", "end": "end",
-    "import": "import_", "prelude": "prelude", "open": "open_", "export": "export", "variable": "variable",
+    "import": "import_", "prelude": "prelude", "module": "prelude", "unif_hint": "unif_hint", "open": "open_", "export": "export", "variable": "variable",
     "universe": "universe", "set_option": "set_option", "attribute": "attribute_command",
     "deriving": "deriving_instance", "initialize": "initialize", "builtin_initialize": "initialize",
     "omit": "omit_include", "include": "omit_include",

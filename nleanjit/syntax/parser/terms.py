@@ -58,6 +58,7 @@ CORE_OPERATORS: dict[str, Operator] = {
     ">>=": infixl(55), ">>": infixl(60), "<*>": infixl(60), "<*": infixl(60), "*>": infixl(60),
     "<$>": infixr(100), "<&>": infixl(100), "<|>": infixl(20), ">=>": infixl(55), "<=<": infixr(55),
     "=<<": infixr(55),
+    "...": infix(51), "..<": infix(51), "<...": infix(51), "...=": infix(51), "=?=": infix(50),
     "|>": Operator(MIN_PREC, MIN_PREC, MIN_PREC + 1),
     "<|": Operator(MIN_PREC, MIN_PREC + 1, MIN_PREC),
     "$": Operator(MIN_PREC, MIN_PREC + 1, MIN_PREC),
@@ -93,9 +94,9 @@ RESERVED = frozenset(
 # Symbols that can start an application argument (besides identifiers and literals).
 _ARG_START_SYMS = frozenset(
     ["(", "[", "#[", "{", "⟨", "@", ".", "·", "_", "?", "‹", "¬", "!", "↑", "⇑", "↥", "`(", "``(", "`[",
-     "λ", "⦃", "%[", "~~~", "⋯", "$("]
+     "λ", "⦃", "%[", "~~~", "⋯", "$(", ".."]
 )
-_ARG_START_WORDS = frozenset(["fun", "do", "Type", "Sort", "Prop"])
+_ARG_START_WORDS = frozenset(["fun", "do", "Type", "Sort", "Prop", "by"])
 _LITERALS = frozenset([T.NUM, T.SCI, T.STR, T.CHAR, T.NAME, T.INTERP_STR, T.INTERP_START])
 _BINDER_PRED_OPS = frozenset([">", "<", "≥", "≤", "≠", "∈", "∉", "⊆", "⊂", "⊇", "⊃", ">=", "<="])
 _QUOTE_OPEN = frozenset(["`(", "``(", "`[", "$(", "(", "%[", "$["])
@@ -126,6 +127,10 @@ class TermParser:
                         lhs = self.index_suffix(lhs)
                         lhs_prec = MAX_PREC
                         continue
+                if text == ".." and not tok.leading and min_prec <= 51 and lhs_prec >= 52:
+                    lhs = Node("binop", [lhs, self.advance(), self.term(52)])
+                    lhs_prec = 51
+                    continue
                 if text == "|>." and min_prec <= MIN_PREC:
                     kids = [lhs, self.advance(), self.field_name()]
                     node = Node("pipe_proj", kids)
@@ -171,8 +176,13 @@ class TermParser:
             tok = self.tok
             if tok.kind == T.SYM and tok.text == "(" and self.peek().kind == T.IDENT and self.peek(2).text == ":=":
                 kids.append(self.named_argument())
-            elif tok.kind == T.SYM and tok.text == ".." :
+            elif tok.kind == T.SYM and tok.text == "..":
                 kids.append(self.advance())
+            elif tok.kind == T.IDENT and tok.text == "by":
+                if self.no_by_arg:
+                    return
+                kids.append(self.by_term())
+                return
             else:
                 kids.append(self.term(ARG_PREC))
 
@@ -191,6 +201,8 @@ class TermParser:
         if kind == T.IDENT:
             text = tok.text
             if text in self.reserved:
+                if text == "do":
+                    return not self.no_do
                 return text in _ARG_START_WORDS
             return True
         if kind == T.SYM:
@@ -250,7 +262,11 @@ class TermParser:
         if kind in _LITERALS:
             if kind == T.INTERP_START or kind == T.INTERP_STR:
                 return Node("interp", self.interpolated_string()), MAX_PREC
-            return Node("lit", [self.advance()]), MAX_PREC
+            lit = self.advance()
+            nxt = self.tok
+            if kind == T.NUM and nxt.kind == T.SYM and nxt.text == "#" and not nxt.leading and not self.peek().leading:
+                return Node("bitvec_lit", [lit, self.advance(), self.term(MAX_PREC)]), MAX_PREC
+            return Node("lit", [lit]), MAX_PREC
         if kind == T.ERROR:
             raise ParseError(tok, "term", tok.error)
         raise self.fail("term")
@@ -258,8 +274,16 @@ class TermParser:
     def ident_term(self) -> Node:
         tok = self.advance()
         nxt = self.tok
-        if not nxt.leading and (nxt.kind == T.INTERP_START or nxt.kind == T.INTERP_STR):
-            return Node("interp", [tok, *self.interpolated_string()])
+        if not nxt.leading:
+            if nxt.kind == T.INTERP_START or nxt.kind == T.INTERP_STR:
+                return Node("interp", [tok, *self.interpolated_string()])
+            if nxt.kind == T.SYM and nxt.text == "@" and not self.peek().leading:
+                kids = [tok, self.advance()]
+                tok2 = self.tok
+                if tok2.kind == T.IDENT and self.peek().kind == T.SYM and self.peek().text == ":" and not self.peek().leading:
+                    kids.extend([self.advance(), self.advance()])  # h@x:p? no: `x@h:p`
+                kids.append(self.term(MAX_PREC))
+                return Node("named_pattern", kids)
         return Node("ident", [tok])
 
     def interpolated_string(self) -> list:
@@ -381,10 +405,10 @@ class TermParser:
                 raise self.fail("')'")
             if tok.kind == T.SYM:
                 t = tok.text
-                if t in _QUOTE_OPEN or t in ("[", "{", "⟨", "#["):
-                    depth += 1
-                elif t in (")", "]", "}", "⟩"):
+                if t[0] in ")]}⟩":
                     depth -= 1
+                if t[-1] in "([{⟨":
+                    depth += 1
             elif tok.kind == T.INTERP_START:
                 depth += 1
             elif tok.kind == T.INTERP_END:
@@ -396,6 +420,13 @@ class TermParser:
         return Node("quotation", self.balanced_group())
 
     def paren(self) -> Node:
+        saved_do, self.no_do = self.no_do, False
+        try:
+            return self.paren_inner()
+        finally:
+            self.no_do = saved_do
+
+    def paren_inner(self) -> Node:
         kids = [self.advance()]  # (
         saved = self.pos_col
         self.pos_col = -1
@@ -420,6 +451,13 @@ class TermParser:
         return Node(kind, kids)
 
     def comma_terms(self, close: str, kind: str) -> Node:
+        saved_do, self.no_do = self.no_do, False
+        try:
+            return self.comma_terms_inner(close, kind)
+        finally:
+            self.no_do = saved_do
+
+    def comma_terms_inner(self, close: str, kind: str) -> Node:
         kids = [self.advance()]
         saved = self.pos_col
         self.pos_col = -1
@@ -437,7 +475,35 @@ class TermParser:
         return self.comma_terms("⟩", "anonymous_ctor")
 
     def list_literal(self) -> Node:
-        return self.comma_terms("]", "list")
+        nxt = self.peek()
+        if nxt.kind == T.SYM and nxt.text == ":":
+            return self.range_literal()
+        start = self.i
+        try:
+            return self.comma_terms("]", "list")
+        except ParseError as err:
+            self.reset(start)
+            if not (self.peek().kind != T.EOF):
+                raise
+            try:
+                return self.range_literal()
+            except ParseError:
+                raise err
+
+    def range_literal(self) -> Node:
+        """`[a:b]`, `[:b]`, `[a:b:step]` (Std.Range)."""
+        kids = [self.advance()]
+        saved = self.pos_col
+        self.pos_col = -1
+        if not self.at_sym(":"):
+            kids.append(self.term())
+        kids.append(self.expect(":"))
+        kids.append(self.term())
+        if self.accept(":", kids):
+            kids.append(self.term())
+        self.pos_col = saved
+        kids.append(self.expect("]"))
+        return Node("range", kids)
 
     def array_literal(self) -> Node:
         return self.comma_terms("]", "array")
@@ -562,6 +628,8 @@ class TermParser:
         saved = self.pos_col
         self.pos_col = -1
         kids.append(self.term())
+        if self.accept(":", kids):
+            kids.append(self.term())
         if self.at_sym("//") or self.at_sym("|"):
             kids.append(self.advance())
             kids.append(self.term())
@@ -588,6 +656,8 @@ class TermParser:
         nxt = self.peek()
         if nxt.kind == T.IDENT and not nxt.leading:
             return Node("dot_ident", [self.advance(), self.advance()])
+        if nxt.kind == T.SYM and nxt.text == "(" and not nxt.leading:
+            return Node("inaccessible", [self.advance(), self.paren()])
         return Node("cdot", [self.advance()])
 
     def cdot_term(self) -> Node:
@@ -783,6 +853,8 @@ class TermParser:
         tok = self.tok
         if tok.kind == T.IDENT and tok.text == "rec":
             kids.append(self.advance())
+            if self.at_sym("@["):
+                kids.append(self.attributes())
         tok = self.tok
         if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
             nxt = self.peek()
@@ -829,7 +901,12 @@ class TermParser:
         return Node("let", kids)
 
     def show_term(self) -> Node:
-        kids = [self.advance(), self.term()]
+        kids = [self.advance()]
+        saved, self.no_by_arg = self.no_by_arg, True
+        try:
+            kids.append(self.term())
+        finally:
+            self.no_by_arg = saved
         if self.at_word("from"):
             kids.append(self.advance())
             kids.append(self.term())
@@ -900,7 +977,6 @@ class TermParser:
         steps = []
         saved = self.pos_col
         first = True
-        col = self.tok.col
         while True:
             step_kids = []
             self.pos_col = self.tok.col
@@ -912,9 +988,7 @@ class TermParser:
             steps.append(Node("calc_step", step_kids))
             first = False
             tok = self.tok
-            if tok.col == col and tok.line > steps[-1].first_token().line and self.can_start_term() and not (tok.kind == T.SYM and tok.text in ("·", ".", "|", "-")):
-                continue
-            if tok.col >= col and self.at_sym("_"):
+            if (tok.col > saved or saved < 0) and "\n" in tok.leading and self.can_start_term() and not (tok.kind == T.SYM and tok.text in ("·", ".", "|", "-")):
                 continue
             break
         self.pos_col = saved
@@ -975,7 +1049,10 @@ _WORD_TERMS = {
     "nofun": (MAX_PREC, "nofun_term"),
     "open": (LEAD_PREC, "open_in_term"),
     "set_option": (LEAD_PREC, "set_option_in_term"),
-    "return": (LEAD_PREC, "return_term"),
+    "return": (LEAD_PREC, "do_return"),
+    "for": (LEAD_PREC, "do_for"),
+    "unless": (LEAD_PREC, "do_unless"),
+    "try": (LEAD_PREC, "do_try"),
 }
 _TERM_START_WORDS = frozenset(_WORD_TERMS)
 
