@@ -35,8 +35,6 @@ class BlockParser:
         if not can_start():
             raise self.fail("term" if item == self.do_elem else "tactic")
         col = tok.col
-        if self.pos_col >= 0 and col < self.pos_col and tok.leading and "\n" in tok.leading:
-            raise ParseError(tok, "", "expected command")
         saved = self.pos_col
         while True:
             self.pos_col = col
@@ -120,20 +118,30 @@ class BlockParser:
             kids.append(self.advance())
             kids.append(self.do_rhs())
             return
-        start = self.i
-        if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
+        if tok.kind == T.IDENT and tok.text == "rec":
             kids.append(self.advance())
-            self.decl_binders(kids)
-            if self.accept(":", kids):
-                kids.append(self.term())
-            if self.at_sym("|") and not self.at_sym(":="):
-                kids.append(self.match_alternatives(self.term))
-                return
-            if self.at_sym(":=") or self.at_sym("←") or self.at_sym("<-"):
+            kids.append(self.modifiers())
+            tok = self.tok
+        if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
+            start, n = self.i, len(kids)
+            try:
                 kids.append(self.advance())
-                kids.append(self.do_rhs())
-            return
-        del start
+                self.decl_binders(kids)
+                if self.accept(":", kids):
+                    kids.append(self.term())
+                if self.at_sym("|"):
+                    kids.append(self.match_alternatives(self.term))
+                    return
+                if self.at_sym(":=") or self.at_sym("←") or self.at_sym("<-"):
+                    kids.append(self.advance())
+                    kids.append(self.do_rhs())
+                    return
+                if len(kids) == n + 1:
+                    return  # `let x` alone (reported later by the elaborator)
+            except ParseError:
+                pass
+            self.reset(start)
+            del kids[n:]
         kids.append(self.term())
         if self.accept(":", kids):
             kids.append(self.term())
@@ -256,7 +264,7 @@ class BlockParser:
         if tok.kind == T.IDENT:
             return tok.text not in _TACTIC_STOP_WORDS
         if tok.kind == T.SYM:
-            return tok.text in ("·", ".", "(", "{", "<;>", "?", "⟨", "_") or tok.text in self.tactic_notations
+            return tok.text in ("·", ".", "(", "{", "<;>", "?", "⟨", "_", "?_") or tok.text in self.tactic_notations
         return False
 
     def tactic(self) -> Node:
@@ -273,6 +281,10 @@ class BlockParser:
             text = tok.text
             if text in ("·", "."):
                 return Node("tactic_focus", [self.advance(), self.tactic_seq()])
+            if text == "{":
+                return self.brace_tactic_block()
+            if text in ("?_", "_"):
+                return Node("tactic", [self.term()])
             if text == "(":
                 kids = [self.advance()]
                 saved = self.pos_col

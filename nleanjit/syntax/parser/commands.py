@@ -60,8 +60,15 @@ class CommandParser:
         return False
 
     # -- commands -----------------------------------------------------------
-    def command(self) -> Node:
-        self.pos_col = self.tok.col
+    def command(self, nested: bool = False) -> Node:
+        node = self.command_inner(nested)
+        while self.at_word("in"):  # `cmd in cmd`
+            node = Node("in", [node, self.advance(), self.command(nested=True)])
+        return node
+
+    def command_inner(self, nested: bool) -> Node:
+        if not nested:
+            self.pos_col = self.tok.col
         tok = self.tok
         if tok.kind == T.MODDOC:
             return Node("module_doc", [self.advance()])
@@ -131,7 +138,7 @@ class CommandParser:
             raise self.fail("attribute")
         while not (self.at_sym(",") or self.at_sym("]")) and self.tok.kind != T.EOF:
             tok = self.tok
-            if tok.kind == T.SYM and tok.text in ("←", "<-", "↓", "↑", "-", "!", "?", ":="):
+            if tok.kind == T.SYM and tok.text not in ("(", "[", "⟨", "{", "#[", "@", "`(", "``(", ".", "·"):
                 kids.append(self.advance())
             elif tok.kind == T.SYM and tok.text == "(" and self.peek().kind == T.IDENT and self.peek(2).text == ":=":
                 kids.append(self.named_argument())
@@ -194,6 +201,8 @@ class CommandParser:
             elif text == "where":
                 kids.append(self.where_decls())
             elif text == "deriving":
+                if self.peek().text == "instance":
+                    return
                 kids.append(self.deriving_clause())
             elif text in ("partial_fixpoint", "coinductive_fixpoint", "inductive_fixpoint"):
                 hint = [self.advance()]
@@ -272,6 +281,11 @@ class CommandParser:
             while self.accept(",", kids):
                 kids.append(self.term())
         self.opt_type(kids)
+        if self.at_word("extends"):
+            kids.append(self.advance())
+            kids.append(self.term())
+            while self.accept(",", kids):
+                kids.append(self.term())
         if self.at_word("where") or self.at_sym(":="):
             kids.append(self.advance())
             start = self.i
@@ -390,6 +404,25 @@ class CommandParser:
     def prelude(self) -> Node:
         return Node(self.tok.text, [self.advance()])
 
+    def run_command(self) -> Node:
+        """`run_cmd`, `run_elab`, `run_meta`: a `do` sequence run at elaboration time."""
+        return Node("run", [self.advance(), self.do_seq()])
+
+    def register_option(self) -> Node:
+        kids = [self.advance(), self.ident(), self.expect(":"), self.term(), self.expect(":="), self.term()]
+        return Node("register_option", kids)
+
+    def declare_config_elab(self) -> Node:
+        return Node("declare_config_elab", [self.advance(), self.ident(), self.ident()])
+
+    def deprecated_module(self) -> Node:
+        kids = [self.advance()]
+        if self.tok.kind == T.STR:
+            kids.append(self.advance())
+        while self.at_sym("(") and self.peek().kind == T.IDENT and self.peek(2).text == ":=":
+            kids.append(self.named_argument())
+        return Node("deprecated_module", kids)
+
     def unif_hint(self) -> Node:
         kids = [self.advance()]
         if self.tok.kind == T.IDENT and self.tok.text not in self.reserved:
@@ -437,7 +470,7 @@ class CommandParser:
         self.open_args(kids)
         if self.at_word("in"):
             kids.append(self.advance())
-            kids.append(self.command())
+            kids.append(self.command(nested=True))
         return Node("open", kids)
 
     def export(self) -> Node:
@@ -450,7 +483,7 @@ class CommandParser:
         self.decl_binders(kids)
         if self.at_word("in"):
             kids.append(self.advance())
-            kids.append(self.command())
+            kids.append(self.command(nested=True))
         return Node("variable", kids)
 
     def universe(self) -> Node:
@@ -463,7 +496,7 @@ class CommandParser:
         kids = [self.advance(), self.ident(), self.option_value()]
         if self.at_word("in"):
             kids.append(self.advance())
-            kids.append(self.command())
+            kids.append(self.command(nested=True))
         return Node("set_option", kids)
 
     def attribute_command(self) -> Node:
@@ -476,7 +509,7 @@ class CommandParser:
             kids.append(self.advance())
         if self.at_word("in"):
             kids.append(self.advance())
-            kids.append(self.command())
+            kids.append(self.command(nested=True))
         return Node("attribute", kids)
 
     def deriving_instance(self) -> Node:
@@ -510,7 +543,7 @@ class CommandParser:
                 kids.append(self.bracketed_binder())
         if self.at_word("in"):
             kids.append(self.advance())
-            kids.append(self.command())
+            kids.append(self.command(nested=True))
         return Node(kids[0].text, kids)
 
     def hash_command(self) -> Node:
@@ -524,7 +557,7 @@ class CommandParser:
             if self.at_sym("("):
                 kids.extend(self.balanced_group())
             kids.append(self.expect("in"))
-            kids.append(self.command())
+            kids.append(self.command(nested=True))
         elif cmd == "exit":
             pass
         elif cmd == "print":
@@ -542,7 +575,7 @@ class CommandParser:
                 kids.append(self.term())
             if self.at_word("in"):
                 kids.append(self.advance())
-                kids.append(self.command())
+                kids.append(self.command(nested=True))
         else:
             if self.can_start_term() and self.col_ok():
                 kids.append(self.term())
@@ -570,7 +603,11 @@ _COMMAND_WORDS = {
     "instance": "declaration", "example": "declaration", "opaque": "declaration", "axiom": "declaration",
     "structure": "structure", "class": "structure", "noncomputable": "section", "inductive": "inductive", "coinductive": "inductive",
     "mutual": "mutual", "namespace": "namespace", "section": "section", "end": "end",
-    "import": "import_", "prelude": "prelude", "module": "prelude", "unif_hint": "unif_hint", "open": "open_", "export": "export", "variable": "variable",
+    "import": "import_", "prelude": "prelude", "module": "prelude", "unif_hint": "unif_hint",
+    "run_cmd": "run_command", "run_elab": "run_command", "run_meta": "run_command",
+    "register_option": "register_option", "register_builtin_option": "register_option",
+    "declare_config_elab": "declare_config_elab", "declare_command_config_elab": "declare_config_elab",
+    "deprecated_module": "deprecated_module", "open": "open_", "export": "export", "variable": "variable",
     "universe": "universe", "set_option": "set_option", "attribute": "attribute_command",
     "deriving": "deriving_instance", "initialize": "initialize", "builtin_initialize": "initialize",
     "omit": "omit_include", "include": "omit_include",

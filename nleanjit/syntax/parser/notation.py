@@ -143,6 +143,13 @@ class NotationParser:
         kids = [kw]
         prec = self.precedence(kids)
         self.named_options(kids)
+        if kw.text == "syntax" and self.tok.kind == T.IDENT and self.peek().text == ":=":
+            # `syntax name := parser`: a parser alias
+            kids.append(self.advance())
+            kids.append(self.advance())
+            _items, pattern = self.syntax_items(stop=())
+            kids.append(Node("pattern", pattern))
+            return Node("syntax_abbrev", kids)
         items, pattern = self.syntax_items(stop=(":",))
         kids.append(Node("pattern", pattern))
         kids.append(self.expect(":"))
@@ -205,6 +212,16 @@ class NotationParser:
             name = self.advance()
             pattern.append(name)
             text = name.text
+            if self.at_sym(":") and not self.tok.leading and not self.peek().leading:
+                nxt = self.peek()
+                if nxt.kind == T.STR or (nxt.kind == T.SYM and nxt.text == "("):
+                    pattern.append(self.advance())  # `x:"atom"` or `x:(…)`: a named item
+                    return self.syntax_item(pattern)
+                if nxt.kind == T.IDENT and nxt.text in _DSL_FUNCTIONS:
+                    pattern.append(self.advance())
+                    name = self.advance()
+                    pattern.append(name)
+                    text = name.text
             if text in _DSL_NOOPS:
                 return Item("seq", items=[])
             if text in _DSL_FUNCTIONS and self.at_sym("(") and not self.tok.leading:
@@ -293,6 +310,8 @@ class NotationParser:
         atoms: list[str] = []
         _collect_atoms(items, atoms)
         self.add_tokens(atoms)
+        while len(items) > 1 and items[0].kind in ("opt", "many"):
+            items = items[1:]  # `(docComment)? "#cmd" …`: index by the first atom
         first = items[0]
         if category == "term" and first.kind == "cat" and first.text == "term" and len(items) > 1 and items[1].kind == "atom":
             self.trailing_notations.setdefault(items[1].text, []).append(Notation(category, prec, items, True))
@@ -481,6 +500,10 @@ class NotationParser:
             raise self.fail("name literal")
         if category == "tactic":
             return self.tactic()
+        if category == "docComment":
+            if tok.kind == T.DOC:
+                return self.advance()
+            raise self.fail("doc comment")
         if category in ("tacticSeq", "tacticSeqBracketed", "tacticSeq1Indented"):
             return self.tactic_seq()
         if category in ("doSeq",):

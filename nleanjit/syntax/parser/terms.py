@@ -60,8 +60,9 @@ CORE_OPERATORS: dict[str, Operator] = {
     "=<<": infixr(55),
     "...": infix(51), "..<": infix(51), "<...": infix(51), "...=": infix(51), "=?=": infix(50),
     "|>": Operator(MIN_PREC, MIN_PREC, MIN_PREC + 1),
-    "<|": Operator(MIN_PREC, MIN_PREC + 1, MIN_PREC),
-    "$": Operator(MIN_PREC, MIN_PREC + 1, MIN_PREC),
+    "<|": Operator(MIN_PREC, MIN_PREC, MIN_PREC),
+    "$": Operator(MIN_PREC, MIN_PREC, MIN_PREC),
+    "<||>": infixl(30), "<&&>": infixl(35), "^^": infixl(33),
 }
 
 # Prefix operators: symbol -> (leading precedence, operand precedence).
@@ -94,7 +95,7 @@ RESERVED = frozenset(
 # Symbols that can start an application argument (besides identifiers and literals).
 _ARG_START_SYMS = frozenset(
     ["(", "[", "#[", "{", "⟨", "@", ".", "·", "_", "?", "‹", "¬", "!", "↑", "⇑", "↥", "`(", "``(", "`[",
-     "λ", "⦃", "%[", "~~~", "⋯", "$(", ".."]
+     "λ", "⦃", "%[", "~~~", "⋯", "$(", "..", "?_", "∅", "#v["]
 )
 _ARG_START_WORDS = frozenset(["fun", "do", "Type", "Sort", "Prop", "by"])
 _LITERALS = frozenset([T.NUM, T.SCI, T.STR, T.CHAR, T.NAME, T.INTERP_STR, T.INTERP_START])
@@ -274,7 +275,12 @@ class TermParser:
     def ident_term(self) -> Node:
         tok = self.advance()
         nxt = self.tok
+        if tok.text in _MACRO_HEADS and nxt.kind in (T.STR, T.INTERP_STR, T.INTERP_START) and "\n" in nxt.leading:
+            # `throwError "…"` is keyword syntax, not an application: no column check
+            return Node("app", [Node("ident", [tok]), self.term(MAX_PREC)])
         if not nxt.leading:
+            if nxt.kind == T.SYM and nxt.text == "%":
+                return Node("elab_ident", [tok, self.advance()])
             if nxt.kind == T.INTERP_START or nxt.kind == T.INTERP_STR:
                 return Node("interp", [tok, *self.interpolated_string()])
             if nxt.kind == T.SYM and nxt.text == "@" and not self.peek().leading:
@@ -440,6 +446,8 @@ class TermParser:
             kind = "type_ascription"
             if not self.at_sym(")"):
                 kids.append(self.term())
+            if self.accept(":=", kids):
+                kids.append(self.term())
         elif self.at_sym(","):
             kind = "tuple"
             while self.accept(",", kids):
@@ -590,6 +598,8 @@ class TermParser:
                 tok = self.tok
                 if tok.kind == T.SYM and tok.text in closers:
                     break
+                if tok.kind == T.SYM and tok.text == "..":
+                    continue
                 if self.struct_field_start() and tok.col == self.pos_col:
                     continue
                 break
@@ -853,23 +863,28 @@ class TermParser:
         tok = self.tok
         if tok.kind == T.IDENT and tok.text == "rec":
             kids.append(self.advance())
-            if self.at_sym("@["):
-                kids.append(self.attributes())
+            kids.append(self.modifiers())
         tok = self.tok
         if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
             nxt = self.peek()
             if nxt.kind == T.SYM and nxt.text in (":=", ":", "|", "(", "{", "[", "⦃", "←") or nxt.kind == T.IDENT or (nxt.kind == T.SYM and nxt.text == "_"):
-                kids.append(self.advance())
-                self.decl_binders(kids)
-                if self.accept(":", kids):
-                    kids.append(self.term())
-                if self.at_sym("|"):
-                    kids.append(self.match_alternatives(self.term))
-                    return
-                if self.at_sym(":=") or self.at_sym("←"):
+                start, n = self.i, len(kids)
+                try:
                     kids.append(self.advance())
-                    kids.append(self.term())
-                return
+                    self.decl_binders(kids)
+                    if self.accept(":", kids):
+                        kids.append(self.term())
+                    if self.at_sym("|"):
+                        kids.append(self.match_alternatives(self.term))
+                        return
+                    if self.at_sym(":=") or self.at_sym("←"):
+                        kids.append(self.advance())
+                        kids.append(self.term())
+                        return
+                except ParseError:
+                    pass
+                self.reset(start)
+                del kids[n:]
         kids.append(self.term())
         if self.accept(":", kids):
             kids.append(self.term())
@@ -948,7 +963,10 @@ class TermParser:
         if tok.kind == T.IDENT and tok.text == "let":
             kids.append(self.advance())
             kids.append(self.term())
-            kids.append(self.expect(":="))
+            if self.at_sym("←") or self.at_sym("<-"):
+                kids.append(self.advance())
+            else:
+                kids.append(self.expect(":="))
             kids.append(self.term())
             return
         if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
@@ -1000,6 +1018,12 @@ class TermParser:
             kids.append(self.term())
         return Node("nomatch", kids)
 
+    def unsafe_term(self) -> Node:
+        return Node("unsafe", [self.advance(), self.term()])
+
+    def open_range(self) -> Node:
+        return Node("range", [self.advance(), self.term(51)])
+
     def nofun_term(self) -> Node:
         return Node("nofun", [self.advance()])
 
@@ -1030,6 +1054,8 @@ class TermParser:
         return Node("return", kids)
 
 
+_MACRO_HEADS = frozenset(["throwError", "throwErrorAt", "panic!", "assert!", "logInfo", "logError", "logWarning", "dbg_trace"])
+
 _WORD_TERMS = {
     "fun": (MAX_PREC, "fun_term"),
     "do": (ARG_PREC, "do_term"),
@@ -1042,6 +1068,8 @@ _WORD_TERMS = {
     "suffices": (LEAD_PREC, "suffices_term"),
     "from": (LEAD_PREC, "from_term"),
     "if": (LEAD_PREC, "if_term"),
+    "bif": (LEAD_PREC, "if_term"),
+    "unsafe": (LEAD_PREC, "unsafe_term"),
     "match": (LEAD_PREC, "match_term"),
     "by": (LEAD_PREC, "by_term"),
     "calc": (LEAD_PREC, "calc_term"),
@@ -1071,6 +1099,9 @@ _SYM_TERMS = {
     "_": (MAX_PREC, "hole_term"),
     "?": (MAX_PREC, "synthetic_hole"),
     "?_": (MAX_PREC, "hole_term"),
+    "∅": (MAX_PREC, "hole_term"),
+    "#v[": (MAX_PREC, "array_literal"),
+    "*...": (MAX_PREC, "open_range"),
     "⋯": (MAX_PREC, "hole_term"),
     "λ": (MAX_PREC, "fun_term"),
     "∀": (LEAD_PREC, "quantifier"),
