@@ -71,7 +71,15 @@ class ParserBase:
             self.tok = self.lx.token(self.i)
         return tok
 
-    def reset(self, index: int) -> None:
+    def mark(self) -> tuple:
+        """A backtracking point: the cursor and every piece of layout state."""
+        return (self.i, self.pos_col, self.no_do, self.no_by_arg, self.depth)
+
+    def reset(self, mark) -> None:
+        if type(mark) is tuple:
+            index, self.pos_col, self.no_do, self.no_by_arg, self.depth = mark
+        else:
+            index = mark
         self.i = index
         self.tok = self.lx.token(index)
 

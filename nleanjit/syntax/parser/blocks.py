@@ -123,7 +123,7 @@ class BlockParser:
             kids.append(self.modifiers())
             tok = self.tok
         if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
-            start, n = self.i, len(kids)
+            start, n = self.mark(), len(kids)
             try:
                 kids.append(self.advance())
                 self.decl_binders(kids)
@@ -136,8 +136,6 @@ class BlockParser:
                     kids.append(self.advance())
                     kids.append(self.do_rhs())
                     return
-                if len(kids) == n + 1:
-                    return  # `let x` alone (reported later by the elaborator)
             except ParseError:
                 pass
             self.reset(start)
@@ -224,14 +222,15 @@ class BlockParser:
     def do_try(self) -> Node:
         kids = [self.advance(), self.do_seq()]
         item_col = self.pos_col
-        while self.at_word("catch") and self.tok.col >= item_col:
+        del item_col  # `catch`/`finally` have no column check in Lean's grammar
+        while self.at_word("catch"):
             kids.append(self.advance())
             kids.append(self.binder_ident() if not self.at_sym("⟨") else self.term(1024))
             if self.accept(":", kids):
                 kids.append(self.term())
             kids.append(self.expect("=>"))
             kids.append(self.do_seq())
-        if self.at_word("finally") and self.tok.col >= item_col:
+        if self.at_word("finally"):
             kids.append(self.advance())
             kids.append(self.do_seq())
         return Node("do_try", kids)
@@ -242,7 +241,7 @@ class BlockParser:
     # -- tactics ------------------------------------------------------------
     def tactic_seq(self) -> Node:
         if self.at_sym("{") :
-            start = self.i
+            start = self.mark()
             try:
                 return self.brace_tactic_block()
             except ParseError:
@@ -364,6 +363,8 @@ class BlockParser:
                 text = tok.text
                 if text in (";", "<;>", "<|>", ")", "]", "}", "⟩", "»"):
                     break
+                if text == "," and kids[0].text not in _COMMA_TACTICS:
+                    break
                 if text == "=>":
                     kids.append(self.advance())
                     kids.append(self.tactic_seq())
@@ -377,7 +378,7 @@ class BlockParser:
                         kids.append(self.term())
                     continue
                 if text == "|":
-                    start = self.i
+                    start = self.mark()
                     try:
                         kids.append(self.tactic_alternative())
                         continue
@@ -458,4 +459,8 @@ _DO_WORDS = {
     "try": "do_try",
     "do": "do_nested",
 }
+# Tactics whose arguments are comma-separated lists; elsewhere a `,` ends the tactic.
+_COMMA_TACTICS = frozenset(["exists", "use", "existsi", "cases", "induction", "rcases", "obtain", "generalize", "case",
+                            "case'", "refine_lift", "constructorm", "casesm", "simp_arith", "interval_cases", "fun_induction",
+                            "next", "rename_i", "intro", "rintro", "subst_vars", "match", "omega", "calc", "unfold"])
 _TERM_WORDS_IN_TACTICS = frozenset(["fun", "by", "do", "if", "match", "let", "have", "show", "Type", "Sort", "Prop", "calc", "nofun", "nomatch", "suffices", "open", "set_option", "return"])

@@ -217,7 +217,7 @@ class CommandParser:
         kids = [self.advance()]
         if self.at_word("structural"):
             kids.append(self.advance())
-        start = self.i
+        start = self.mark()
         idents = []
         while (self.tok.kind == T.IDENT and self.tok.text not in self.reserved) or self.at_sym("_"):
             idents.append(self.advance())
@@ -288,7 +288,7 @@ class CommandParser:
                 kids.append(self.term())
         if self.at_word("where") or self.at_sym(":="):
             kids.append(self.advance())
-            start = self.i
+            start = self.mark()
             mods = self.modifiers()
             if self.tok.kind == T.IDENT and self.peek().kind == T.SYM and self.peek().text == "::":
                 kids.append(Node("ctor_name", [mods, self.advance(), self.advance()]))
@@ -305,7 +305,7 @@ class CommandParser:
             tok = self.tok
             if tok.kind == T.EOF or (tok.col == 0 and "\n" in tok.leading):
                 break
-            start = self.i
+            start = self.mark()
             mods = self.modifiers()
             tok = self.tok
             if tok.kind == T.SYM and tok.text in ("(", "{", "[", "⦃"):
@@ -342,7 +342,7 @@ class CommandParser:
             kids.append(self.advance())
         ctors = []
         while True:
-            start = self.i
+            start = self.mark()
             mods = self.modifiers()
             if not self.at_sym("|"):
                 self.reset(start)

@@ -174,6 +174,9 @@ class NotationParser:
             tok = self.tok
             if tok.kind == T.EOF or (tok.kind == T.SYM and tok.text in stop):
                 break
+            if tok.kind == T.SYM and tok.text == "<|>" and items:
+                pattern.append(self.advance())  # a top-level choice: keep both sides' atoms
+                continue
             item = self.syntax_item(pattern)
             if item is None:
                 break
@@ -340,7 +343,7 @@ class NotationParser:
 
     # -- use sites ----------------------------------------------------------
     def leading_notation(self, min_prec: int):
-        start = self.i
+        start = self.mark()
         error: ParseError | None = None
         for notation in self.leading_notations.get(self.tok.text, ()):
             if notation.prec < min_prec and notation.prec < MAX_PREC:
@@ -361,7 +364,7 @@ class NotationParser:
         notations = self.trailing_notations.get(tok.text)
         if not notations:
             return None
-        start = self.i
+        start = self.mark()
         for notation in notations:
             if notation.prec < min_prec:
                 continue
@@ -374,7 +377,7 @@ class NotationParser:
         return None
 
     def user_tactic(self):
-        start = self.i
+        start = self.mark()
         error = None
         for notation in self.tactic_notations.get(self.tok.text, ()):
             try:
@@ -389,7 +392,7 @@ class NotationParser:
         raise error or self.fail("tactic")
 
     def user_command(self) -> Node:
-        start = self.i
+        start = self.mark()
         error = None
         for notation in self.command_notations.get(self.tok.text, ()):
             try:
@@ -420,7 +423,7 @@ class NotationParser:
             self.match_items(item.items, kids)
             return
         if kind == "alt":
-            start, n = self.i, len(kids)
+            start, n = self.mark(), len(kids)
             last = None
             for alt in item.items:
                 try:
@@ -447,7 +450,7 @@ class NotationParser:
                     self.match_items(item.items, kids)
                 return
             while self.at(item.sep or ","):
-                start, n = self.i, len(kids)
+                start, n = self.mark(), len(kids)
                 kids.append(self.advance())
                 if not self.try_items(item.items, kids):
                     self.reset(start)
@@ -457,7 +460,7 @@ class NotationParser:
         raise self.fail("syntax")
 
     def try_items(self, items: list[Item], kids: list) -> bool:
-        start, n = self.i, len(kids)
+        start, n = self.mark(), len(kids)
         if self.tok.kind == T.EOF:
             return False
         try:
@@ -466,7 +469,7 @@ class NotationParser:
             self.reset(start)
             del kids[n:]
             return False
-        if self.i == start:
+        if self.i == start[0]:
             return False
         return True
 
@@ -530,7 +533,7 @@ class NotationParser:
             return self.level()
         table = self.category_notations.get(category)
         if table is not None:
-            start = self.i
+            start = self.mark()
             for notation in table.get(tok.text, ()):
                 try:
                     kids = []

@@ -85,7 +85,7 @@ CORE_POSTFIX: dict[str, int] = {"⁻¹": MAX_PREC}
 RESERVED = frozenset(
     """fun let have show from if then else match with do by at in where deriving calc return mut for
     unless while repeat break continue try catch finally suffices nomatch nofun termination_by
-    decreasing_by def theorem abbrev instance example opaque axiom structure class inductive namespace
+    decreasing_by bif def theorem abbrev instance example opaque axiom structure class inductive namespace
     section end mutual variable universe import attribute private protected noncomputable partial
     unsafe notation infix infixl infixr prefix postfix macro macro_rules syntax declare_syntax_cat elab
     elab_rules initialize builtin_initialize export open set_option local scoped using generalizing
@@ -280,7 +280,9 @@ class TermParser:
             return Node("app", [Node("ident", [tok]), self.term(MAX_PREC)])
         if not nxt.leading:
             if nxt.kind == T.SYM and nxt.text == "%":
-                return Node("elab_ident", [tok, self.advance()])
+                after = self.peek()
+                if after.leading or after.kind == T.EOF or (after.kind == T.SYM and after.text in (")", "]", "}", ",", "⟩")):
+                    return Node("elab_ident", [tok, self.advance()])
             if nxt.kind == T.INTERP_START or nxt.kind == T.INTERP_STR:
                 return Node("interp", [tok, *self.interpolated_string()])
             if nxt.kind == T.SYM and nxt.text == "@" and not self.peek().leading:
@@ -486,7 +488,7 @@ class TermParser:
         nxt = self.peek()
         if nxt.kind == T.SYM and nxt.text == ":":
             return self.range_literal()
-        start = self.i
+        start = self.mark()
         try:
             return self.comma_terms("]", "list")
         except ParseError as err:
@@ -521,7 +523,7 @@ class TermParser:
 
     def brace_term(self) -> Node:
         """`{ x := 1, y }`, `{ s with x := 1 }`, `{ x // p }`, `{x : α} → β`, `{a, b}`."""
-        start = self.i
+        start = self.mark()
         saved = self.pos_col
         try:
             return self.structure_instance()
@@ -550,7 +552,7 @@ class TermParser:
             self.pos_col = saved
             return Node("structinst", kids)
         # `{ s with ...}`: a source term before `with`
-        start = self.i
+        start = self.mark()
         if not self.struct_field_start():
             kids.append(self.term())
             if self.at_word("with"):
@@ -731,10 +733,8 @@ class TermParser:
 
     def fun_binder(self) -> Node:
         tok = self.tok
-        if tok.kind == T.SYM and tok.text in ("{", "[", "⦃", "{{"):
-            return self.bracketed_binder()
-        if tok.kind == T.SYM and tok.text == "(":
-            start = self.i
+        if tok.kind == T.SYM and tok.text in ("{", "[", "⦃", "{{", "("):
+            start = self.mark()
             try:
                 return self.bracketed_binder()
             except ParseError:
@@ -868,7 +868,7 @@ class TermParser:
         if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
             nxt = self.peek()
             if nxt.kind == T.SYM and nxt.text in (":=", ":", "|", "(", "{", "[", "⦃", "←") or nxt.kind == T.IDENT or (nxt.kind == T.SYM and nxt.text == "_"):
-                start, n = self.i, len(kids)
+                start, n = self.mark(), len(kids)
                 try:
                     kids.append(self.advance())
                     self.decl_binders(kids)
