@@ -334,3 +334,36 @@ def test_parse_stage_over_shared_corpus_meets_floors():
     failures = [f"{f['path']}: {f['message']}" for f in report["files"] if not f["round_trip"]]
     assert not failures, "files that do not round-trip:\n" + "\n".join(failures)
     assert check_floors(report, floors) == []
+
+
+# --------------------------------------------------------------------------- the throughput tools
+
+
+def test_bench_parser_script_reports_both_rates(tmp_path):
+    import subprocess
+
+    root = _corpus(tmp_path, {"run/a.lean": "def x := 1\n\ndef y := x + 1\n", "b.lean": "#eval 1\n"})
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "bench_parser.py"), "--corpus", str(root), "--repeat", "1"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "2 files, 4 lines, 35 characters; best of 1"
+    assert [l.split()[0] for l in lines[1:]] == ["lex", "lex+parse"]
+    assert all("lines/s" in l for l in lines[1:])
+
+
+def test_asv_benchmark_measures_the_corpus_it_is_given(tmp_path, monkeypatch):
+    import importlib.util
+
+    root = _corpus(tmp_path, {"run/a.lean": "def x := 1\ndef y := 2\n", "compile/b.lean": "#eval 1\n"})
+    monkeypatch.setenv("NLEANJIT_CORPUS", str(root))
+    spec = importlib.util.spec_from_file_location("asv_parser", REPO / "asv_benchmarks" / "benchmarks" / "parser.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    bench = module.CorpusThroughput()
+    bench.setup()
+    assert bench.lines == 3
+    assert bench.track_parse_lines_per_second() > 0 and bench.track_lex_lines_per_second() > 0
+    assert bench.track_parse_lines_per_second.unit == "lines/s"
