@@ -22,7 +22,8 @@ _TACTIC_STOP_WORDS = frozenset(
 _TACTIC_ARG_WORDS = frozenset(["at", "with", "using", "generalizing", "only", "from", "in", "says"])
 _TACTIC_BLOCK_WORDS = frozenset(
     ["try", "repeat", "repeat'", "all_goals", "any_goals", "focus", "iterate", "first", "solve", "classical",
-     "with_reducible", "skip_all", "on_goal"]
+     "with_reducible", "skip_all", "on_goal", "fail_if_success", "with_unfolding_all", "without_recover",
+     "with_reducible_and_instances", "success_if_fail_with_msg", "checkpoint", "save", "stop"]
 )
 _DO_STOP_SYMS = frozenset([")", "]", "}", "⟩", "|", ",", ":=", "=>", "<;>", ";"])
 
@@ -308,6 +309,10 @@ class BlockParser:
             return self.tactic_if()
         if text == "calc":
             return Node("tactic", [self.calc_term()])
+        if text in ("let", "have", "haveI", "letI"):
+            return self.tactic_let()
+        if text in _RCASES_TACTICS:
+            return self.rcases_tactic()
         if text in _TACTIC_BLOCK_WORDS:
             kids = [self.advance()]
             if text == "first" or text == "solve":
@@ -323,6 +328,87 @@ class BlockParser:
                 kids.append(self.tactic_seq())
             return Node("tactic_block_combinator", kids)
         return self.generic_tactic()
+
+    def tactic_let(self) -> Node:
+        """`have h : t := e`, `have : t`, `let rec f : t | alts`: a term-mode declaration without a body."""
+        kids = [self.advance()]
+        if self.at_sym(":") or self.at_sym(":=") or self.at_sym("|"):
+            if self.accept(":", kids):
+                kids.append(self.term())
+            if self.at_sym("|"):
+                kids.append(self.match_alternatives(self.term))
+            elif self.accept(":=", kids):
+                kids.append(self.term())
+        else:
+            self.let_decl(kids)
+        return Node("tactic_let", kids)
+
+    def rcases_tactic(self) -> Node:
+        """`rcases e with pat`, `obtain pat : t := e`, `rintro pat*`."""
+        kids = [self.advance()]
+        name = kids[0].text
+        if name == "rcases":
+            if not self.at_word("with"):
+                kids.append(self.term())
+                while self.accept(",", kids):
+                    kids.append(self.term())
+            if self.accept("with", kids):
+                kids.append(self.rcases_pattern())
+        elif name == "obtain":
+            if not (self.at_sym(":") or self.at_sym(":=")):
+                kids.append(self.rcases_pattern())
+            if self.accept(":", kids):
+                kids.append(self.term())
+            if self.accept(":=", kids):
+                kids.append(self.term())
+                while self.accept(",", kids):
+                    kids.append(self.term())
+        else:
+            while self.col_ok() and self.rcases_pattern_start():
+                kids.append(self.rcases_pattern(arg=True))
+            if self.accept(":", kids):
+                kids.append(self.term())
+        return Node("tactic", kids)
+
+    def rcases_pattern_start(self) -> bool:
+        tok = self.tok
+        if tok.kind == T.IDENT:
+            return tok.text not in self.reserved
+        return tok.kind == T.SYM and tok.text in ("_", "-", "⟨", "(", "@")
+
+    def rcases_pattern(self, arg: bool = False) -> Node:
+        """`p | q`, `⟨p, q⟩`, `(p : t)`, `-`, `_`, `rfl`, `h`, `@p`."""
+        kids = [self.rcases_pattern_atom()]
+        if not arg:
+            while self.accept("|", kids):
+                kids.append(self.rcases_pattern_atom())
+            if self.at_sym(":") and False:
+                pass
+        return Node("rcases_pat", kids)
+
+    def rcases_pattern_atom(self) -> Node:
+        tok = self.tok
+        if tok.kind == T.SYM and tok.text in ("⟨", "("):
+            close = "⟩" if tok.text == "⟨" else ")"
+            kids = [self.advance()]
+            saved = self.pos_col
+            self.pos_col = -1
+            if not self.at_sym(close):
+                kids.append(self.rcases_pattern())
+                if close == ")" and self.accept(":", kids):
+                    kids.append(self.term())
+                while self.accept(",", kids):
+                    kids.append(self.rcases_pattern())
+            self.pos_col = saved
+            kids.append(self.expect(close))
+            return Node("rcases_group", kids)
+        if tok.kind == T.SYM and tok.text == "@":
+            return Node("rcases_explicit", [self.advance(), self.rcases_pattern_atom()])
+        if tok.kind == T.SYM and tok.text in ("_", "-"):
+            return Node("rcases_atom", [self.advance()])
+        if tok.kind == T.IDENT and tok.text not in self.reserved:
+            return Node("rcases_atom", [self.advance()])
+        raise self.fail("rcases pattern")
 
     def tactic_if(self) -> Node:
         kids = [self.advance()]
@@ -461,6 +547,7 @@ _DO_WORDS = {
 }
 # Tactics whose arguments are comma-separated lists; elsewhere a `,` ends the tactic.
 _COMMA_TACTICS = frozenset(["exists", "use", "existsi", "cases", "induction", "rcases", "obtain", "generalize", "case",
-                            "case'", "refine_lift", "constructorm", "casesm", "simp_arith", "interval_cases", "fun_induction",
-                            "next", "rename_i", "intro", "rintro", "subst_vars", "match", "omega", "calc", "unfold"])
+                            "case'", "refine_lift", "constructorm", "casesm", "interval_cases", "fun_induction", "fun_cases"])
+# rcases patterns (`⟨a, b⟩ | c`, `(h | h)`, `-`, `rfl`) follow these tactics.
+_RCASES_TACTICS = frozenset(["rcases", "obtain", "rintro", "rintros"])
 _TERM_WORDS_IN_TACTICS = frozenset(["fun", "by", "do", "if", "match", "let", "have", "show", "Type", "Sort", "Prop", "calc", "nofun", "nomatch", "suffices", "open", "set_option", "return"])

@@ -560,6 +560,8 @@ class CommandParser:
             kids.append(self.command(nested=True))
         elif cmd == "exit":
             pass
+        elif cmd == "time":
+            kids.append(self.command(nested=True))
         elif cmd == "print":
             if self.at_word("axioms") or self.at_word("prefix"):
                 kids.append(self.advance())

@@ -79,13 +79,13 @@ CORE_PREFIX: dict[str, tuple[int, int]] = {
     "~~~": (MAX_PREC, MAX_PREC),
 }
 
-CORE_POSTFIX: dict[str, int] = {"⁻¹": MAX_PREC}
+CORE_POSTFIX: dict[str, int] = {"⁻¹": MAX_PREC, "...*": 51}
 
 # Identifier-like tokens of the core grammar: never identifiers in terms.
 RESERVED = frozenset(
     """fun let have show from if then else match with do by at in where deriving calc return mut for
     unless while repeat break continue try catch finally suffices nomatch nofun termination_by
-    decreasing_by bif def theorem abbrev instance example opaque axiom structure class inductive namespace
+    decreasing_by bif haveI letI def theorem abbrev instance example opaque axiom structure class inductive namespace
     section end mutual variable universe import attribute private protected noncomputable partial
     unsafe notation infix infixl infixr prefix postfix macro macro_rules syntax declare_syntax_cat elab
     elab_rules initialize builtin_initialize export open set_option local scoped using generalizing
@@ -97,7 +97,7 @@ _ARG_START_SYMS = frozenset(
     ["(", "[", "#[", "{", "⟨", "@", ".", "·", "_", "?", "‹", "¬", "!", "↑", "⇑", "↥", "`(", "``(", "`[",
      "λ", "⦃", "%[", "~~~", "⋯", "$(", "..", "?_", "∅", "#v["]
 )
-_ARG_START_WORDS = frozenset(["fun", "do", "Type", "Sort", "Prop", "by"])
+_ARG_START_WORDS = frozenset(["fun", "do", "Type", "Sort", "Prop", "by", "nofun"])
 _LITERALS = frozenset([T.NUM, T.SCI, T.STR, T.CHAR, T.NAME, T.INTERP_STR, T.INTERP_START])
 _BINDER_PRED_OPS = frozenset([">", "<", "≥", "≤", "≠", "∈", "∉", "⊆", "⊂", "⊇", "⊃", ">=", "<="])
 _QUOTE_OPEN = frozenset(["`(", "``(", "`[", "$(", "(", "%[", "$["])
@@ -128,7 +128,7 @@ class TermParser:
                         lhs = self.index_suffix(lhs)
                         lhs_prec = MAX_PREC
                         continue
-                if text == ".." and not tok.leading and min_prec <= 51 and lhs_prec >= 52:
+                if text == ".." and (not tok.leading or not self.peek().leading) and self.peek().kind != T.SYM and min_prec <= 51 and lhs_prec >= 52:
                     lhs = Node("binop", [lhs, self.advance(), self.term(52)])
                     lhs_prec = 51
                     continue
@@ -279,6 +279,9 @@ class TermParser:
             # `throwError "…"` is keyword syntax, not an application: no column check
             return Node("app", [Node("ident", [tok]), self.term(MAX_PREC)])
         if not nxt.leading:
+            if tok.text == "trace" and nxt.kind == T.SYM and nxt.text == "[":
+                kids = [tok, self.advance(), self.ident(), self.expect("]"), self.term(MAX_PREC)]
+                return Node("trace", kids)
             if nxt.kind == T.SYM and nxt.text == "%":
                 after = self.peek()
                 if after.leading or after.kind == T.EOF or (after.kind == T.SYM and after.text in (")", "]", "}", ",", "⟩")):
@@ -1063,6 +1066,8 @@ _WORD_TERMS = {
     "Sort": (MAX_PREC, "sort_term"),
     "Prop": (MAX_PREC, "sort_term"),
     "let": (LEAD_PREC, "let_term"),
+    "haveI": (LEAD_PREC, "let_term"),
+    "letI": (LEAD_PREC, "let_term"),
     "have": (LEAD_PREC, "let_term"),
     "show": (LEAD_PREC, "show_term"),
     "suffices": (LEAD_PREC, "suffices_term"),
@@ -1102,6 +1107,7 @@ _SYM_TERMS = {
     "∅": (MAX_PREC, "hole_term"),
     "#v[": (MAX_PREC, "array_literal"),
     "*...": (MAX_PREC, "open_range"),
+    "*...*": (MAX_PREC, "hole_term"),
     "⋯": (MAX_PREC, "hole_term"),
     "λ": (MAX_PREC, "fun_term"),
     "∀": (LEAD_PREC, "quantifier"),
