@@ -95,14 +95,18 @@ def _install_simulator_shuffles() -> None:
             if warp not in warps:
                 threads = int(np.prod(manager._block_dim))
                 lanes = min(WARP, threads - warp * WARP)
-                warps[warp] = ([None] * WARP, threading.Barrier(lanes, timeout=120), lanes)
-            slots, barrier, lanes = warps[warp]
+                warps[warp] = ([[None] * WARP, [None] * WARP],
+                               threading.Barrier(lanes, timeout=120), lanes)
+            buffers, barrier, lanes = warps[warp]
+        # two buffers used alternately: a lane writes round r + 2 into this round's buffer only
+        # after passing barrier r + 1, which every lane reaches only after reading round r
+        r = getattr(thread, "_shuffle_round", 0)     # a simulator thread lives for one block
+        thread._shuffle_round = r + 1
+        slots = buffers[r % 2]
         slots[lane] = value
         barrier.wait()
         src = source_lane(lane)
-        result = slots[src] if 0 <= src < lanes else value
-        barrier.wait()   # nobody overwrites a slot before every lane has read
-        return result
+        return slots[src] if 0 <= src < lanes else value
 
     kernelapi.FakeCUDAModule.shfl_xor_sync = lambda self, mask, value, m: exchange(value, lambda l: l ^ m)
     kernelapi.FakeCUDAModule.shfl_down_sync = lambda self, mask, value, d: exchange(value, lambda l: l + d)
