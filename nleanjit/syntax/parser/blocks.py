@@ -458,6 +458,9 @@ class BlockParser:
                 if text == "[":
                     kids.append(self.tactic_bracket_list())
                     continue
+                if text == "(" and type(kids[-1]) is not Node and kids[-1].text == "with":
+                    kids.append(self.tactic())  # `induction x with (tac) | …`
+                    continue
                 if text in ("⊢", "*", ",", ":", ":=", "←", "<-", "↑", "-", "|-", "=", "=ₛ", "+", "!", "?"):
                     kids.append(self.advance())
                     if text in (":", ":=") and self.can_start_term():

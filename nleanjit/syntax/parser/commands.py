@@ -423,6 +423,12 @@ class CommandParser:
             kids.append(self.named_argument())
         return Node("deprecated_module", kids)
 
+    def grind_pattern(self) -> Node:
+        kids = [self.advance(), self.ident(), self.expect("=>"), self.term()]
+        while self.accept(",", kids):
+            kids.append(self.term())
+        return Node("grind_pattern", kids)
+
     def unif_hint(self) -> Node:
         kids = [self.advance()]
         if self.tok.kind == T.IDENT and self.tok.text not in self.reserved:
@@ -609,7 +615,7 @@ _COMMAND_WORDS = {
     "run_cmd": "run_command", "run_elab": "run_command", "run_meta": "run_command",
     "register_option": "register_option", "register_builtin_option": "register_option",
     "declare_config_elab": "declare_config_elab", "declare_command_config_elab": "declare_config_elab",
-    "deprecated_module": "deprecated_module", "open": "open_", "export": "export", "variable": "variable",
+    "deprecated_module": "deprecated_module", "grind_pattern": "grind_pattern", "open": "open_", "export": "export", "variable": "variable",
     "universe": "universe", "set_option": "set_option", "attribute": "attribute_command",
     "deriving": "deriving_instance", "initialize": "initialize", "builtin_initialize": "initialize",
     "omit": "omit_include", "include": "omit_include",

@@ -58,7 +58,7 @@ CORE_OPERATORS: dict[str, Operator] = {
     ">>=": infixl(55), ">>": infixl(60), "<*>": infixl(60), "<*": infixl(60), "*>": infixl(60),
     "<$>": infixr(100), "<&>": infixl(100), "<|>": infixl(20), ">=>": infixl(55), "<=<": infixr(55),
     "=<<": infixr(55),
-    "...": infix(51), "..<": infix(51), "<...": infix(51), "...=": infix(51), "=?=": infix(50),
+    "...": infix(51), "..<": infix(51), "<...": infix(51), "<..<": infix(51), "<...<": infix(51), "<..": infix(51), "...=": infix(51), "=?=": infix(50),
     "|>": Operator(MIN_PREC, MIN_PREC, MIN_PREC + 1),
     "<|": Operator(MIN_PREC, MIN_PREC, MIN_PREC),
     "$": Operator(MIN_PREC, MIN_PREC, MIN_PREC),
@@ -204,7 +204,7 @@ class TermParser:
             if text in self.reserved:
                 if text == "do":
                     return not self.no_do
-                return text in _ARG_START_WORDS
+                return text in _ARG_START_WORDS or text in self.leading_notations
             return True
         if kind == T.SYM:
             text = tok.text
@@ -218,7 +218,8 @@ class TermParser:
     def can_start_term(self) -> bool:
         tok = self.tok
         if tok.kind == T.IDENT:
-            return tok.text not in self.reserved or tok.text in _TERM_START_WORDS
+            text = tok.text
+            return text not in self.reserved or text in _TERM_START_WORDS or text in self.leading_notations
         if tok.kind == T.SYM:
             return tok.text in _TERM_START_SYMS or tok.text in self.prefix or tok.text in self.leading_notations
         return tok.kind in _LITERALS
