@@ -54,7 +54,7 @@ int main(void) {
     nl_object *f = nl_alloc_closure((void *)add3, 3, 0);
     nl_object *f1 = nl_apply_1(f, nl_box(1));               /* partial */
     SAY("partial", "%u %u", nl_closure_arity(f1), nl_closure_num_fixed(f1));
-    nl_inc(f1);                                               /* shared: args must be copied */
+    nl_inc(f1); /* shared: both applications below consume one reference each */
     nl_object *f12 = nl_apply_1(f1, nl_box(2));
     nl_object *r1 = nl_apply_1(f12, nl_box(3));               /* exact */
     nl_object *r2 = nl_apply_2(f1, nl_box(10), nl_box(20));  /* f1 still usable */
@@ -62,7 +62,7 @@ int main(void) {
     /* boxed fixed args of a shared closure are shared, not moved */
     nl_object *cat = nl_alloc_closure((void *)concat, 2, 1);
     nl_closure_set(cat, 0, nl_mk_string("pre-"));
-    nl_inc(cat);
+    nl_inc(cat); /* two applications, each consuming a reference */
     nl_object *s1 = nl_apply_1(cat, nl_mk_string("one"));
     nl_object *s2 = nl_apply_1(cat, nl_mk_string("two"));
     SAY("shared_closure", "%s %s", nl_string_cstr(s1), nl_string_cstr(s2));
@@ -103,7 +103,6 @@ int main(void) {
     nl_object *old = nl_st_ref_swap(ref, nl_box(3));
     SAY("ref", "%s %d %zu", nl_string_cstr(got), got == old, nl_unbox(nl_st_ref_take(ref)));
     nl_dec(got); nl_dec(old); nl_dec(ref);
-    nl_dec(f1); nl_dec(cat);
     nl_finalize_runtime();
     SAY("live", "%lld", (long long)nl_debug_live_objects());
     return 0;

@@ -17,6 +17,9 @@ static nl_object *list_range(size_t n) { /* [0, 1, ..., n-1] as List Nat */
     return l;
 }
 
+/* Persistent objects live as long as the program: keep them reachable. */
+nl_object *g_persistent;
+
 int main(void) {
     nl_initialize_runtime(0, NULL);
     /* push on an exclusive array with spare capacity happens in place */
@@ -119,6 +122,7 @@ int main(void) {
     /* persistent objects are never counted nor freed, and leave the count */
     nl_object *p = list_range(2);
     nl_mark_persistent(p);
+    g_persistent = p;
     nl_inc(p); nl_dec(p); nl_dec(p);
     SAY("persistent_rc", "%d", p->rc);
     nl_dec(g); nl_dec(b2); nl_dec(b3); nl_dec(a);
