@@ -588,6 +588,7 @@ static char *big_to_decimal(const big *a, size_t *out_len) {
 #ifdef NL_USE_GMP
     size_t cap = mpn_sizeinbase((mp_srcptr)a->d, a->n, 10) + 2;
     unsigned char *digits = malloc(cap);
+    if (!digits) nl_internal_panic_out_of_memory();
     uint64_t *tmp = limbs_alloc(a->n + 1); /* mpn_get_str clobbers its input */
     memcpy(tmp, a->d, a->n * sizeof(uint64_t));
     size_t len = mpn_get_str(digits, 10, (mp_ptr)tmp, a->n);
@@ -595,7 +596,7 @@ static char *big_to_decimal(const big *a, size_t *out_len) {
     size_t skip = 0;
     while (skip + 1 < len && digits[skip] == 0) skip++;
     char *s = malloc(len - skip + 1);
-    if (!digits || !s) nl_internal_panic_out_of_memory();
+    if (!s) nl_internal_panic_out_of_memory();
     for (size_t i = skip; i < len; i++) s[i - skip] = (char)('0' + digits[i]);
     s[len - skip] = 0;
     free(digits);

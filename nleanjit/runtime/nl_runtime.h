@@ -398,6 +398,7 @@ bool nl_string_eq(nl_object *s, nl_object *t);                /* borrowed */
 bool nl_string_lt(nl_object *s, nl_object *t);                /* borrowed; by code points */
 int nl_string_cmp(nl_object *s, nl_object *t);                /* borrowed; -1, 0, 1 */
 uint64_t nl_string_hash(nl_object *s);                        /* borrowed */
+uint64_t nl_uint64_mix_hash(uint64_t h, uint64_t k);          /* mixHash */
 /* String.get s p (byte position): the character starting at p, or 'A'
    (Lean's default Char) if p is not the start of a character. */
 uint32_t nl_string_utf8_get(nl_object *s, size_t pos);        /* s borrowed */

@@ -219,6 +219,17 @@ uint64_t nl_string_hash(nl_object *str) {
     return h;
 }
 
+/* Lean's mixHash (lean_uint64_mix_hash), a MurmurHash2-style step. */
+uint64_t nl_uint64_mix_hash(uint64_t h, uint64_t k) {
+    const uint64_t m = 0xc6a4a7935bd1e995ULL;
+    k *= m;
+    k ^= k >> 47;
+    k ^= m;
+    h ^= k;
+    h *= m;
+    return h;
+}
+
 uint32_t nl_string_utf8_get(nl_object *s, size_t pos) {
     size_t size = nl_string_byte_size(s);
     const unsigned char *d = (const unsigned char *)nl_string_cstr(s);
