@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 import model
 
 PROMPTS = [f"theorem t{i} : {i} + {i} = {2 * i}" for i in range(16)]
 
 
+@pytest.mark.slow  # ~6 s alone, much more when the machine is busy
 def test_sixteen_concurrent_streams_get_their_own_outputs(server, chat_model_id, reference_engine):
     # expected: each request alone, straight from the engine (seeded sampling differs per stream)
     expected = []
