@@ -2,9 +2,10 @@
 
 The server runs in a subprocess (``nleanjit serve`` in single-process mode), so
 the tests exercise exactly what ``make serve`` runs; it is configured through
-the same ``NLEANJIT_*`` variables a user sets.  Two servers: ``server`` (the
-default models, an API key, room for 16 streams) and ``tight_server`` (tiny
-queue, KV budget and body limit, no key) for the overload and limit cases.
+the same ``NLEANJIT_*`` variables a user sets.  Three servers: ``server`` (the
+default models, an API key, room for 16 streams), ``tight_server`` (tiny
+queue, KV budget and body limit, no key) for the overload and limit cases, and
+``tiny_server`` (the engine's test fixtures, one of them without a chat template).
 """
 
 from __future__ import annotations
@@ -136,6 +137,16 @@ def tight_server(tmp_path_factory):
     s = _start(tmp_path_factory, "tight", {"NLEANJIT_MAX_BATCH": "2", "NLEANJIT_MAX_QUEUE": "1",
                                            "NLEANJIT_KV_MB": "1", "NLEANJIT_MAX_BODY_BYTES": "65536",
                                            "NLEANJIT_KEEPALIVE_S": "0.2"}, None)
+    yield s
+    _stop(s)
+
+
+@pytest.fixture(scope="session")
+def tiny_server(tmp_path_factory):
+    """The engine's tiny test fixtures: a Llama without a chat template, a small BERT."""
+    fixtures = ROOT / "tests" / "model" / "fixtures"
+    s = _start(tmp_path_factory, "tiny", {"NLEANJIT_MODEL": str(fixtures / "tiny-llama"),
+                                          "NLEANJIT_EMBEDDING_MODEL": str(fixtures / "tiny-bert")}, None)
     yield s
     _stop(s)
 

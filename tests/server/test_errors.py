@@ -164,3 +164,21 @@ def test_unexpected_errors_become_a_generic_500_without_details():
     assert err.body()["error"]["type"] == "server_error"
     event = errors.sse_event(KeyError("x"))
     assert event.startswith("data: ") and json.loads(event[6:])["error"]["code"] == "internal_error"
+
+
+def test_a_model_without_a_chat_template_is_a_clear_400_and_still_completes(tiny_server):
+    client = tiny_server.client()
+    kinds = {m.kind: m.id for m in client.models.list().data}
+    assert kinds == {"decoder": "tiny-llama", "encoder": "tiny-bert"}
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(model="tiny-llama", messages=MESSAGES)
+    err = _error_of(info.value)
+    assert err["code"] == "chat_template_error" and err["param"] == "messages"
+    r = client.completions.create(model="tiny-llama", prompt="hello", max_tokens=3,
+                                  extra_body={"ignore_eos": True})
+    assert r.usage.completion_tokens == 3
+    e = client.embeddings.create(model="tiny-bert", input="hello", dimensions=32)
+    assert len(e.data[0].embedding) == 32
+    with pytest.raises(openai.BadRequestError) as info:
+        client.embeddings.create(model="tiny-bert", input="hello", dimensions=16)
+    assert _error_of(info.value)["param"] == "dimensions"
