@@ -386,7 +386,9 @@ class _InductiveChecker:
             major = tc.mk_fvar("t", X.mk_app_seq(X.mk_app_seq(self.ind_consts[idx], self.params), indices))
             motive_type = tc.mk_pi(indices, tc.mk_pi([major], Sort(elim_level)))
             mname = "motive" if len(self.types) == 1 else f"motive_{idx + 1}"
-            motive = tc.mk_fvar(mname, motive_type, None, X.IMPLICIT)
+            # explicit here; infer_implicit makes it implicit when a minor premise mentions it
+            # (so `False.rec` takes its motive explicitly, as in Lean)
+            motive = tc.mk_fvar(mname, motive_type)
             infos.append((indices, major, motive))
         motives = [m for (_, _, m) in infos]
 

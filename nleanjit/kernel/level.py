@@ -277,7 +277,7 @@ def _geq_core(l1: Level, l2: Level) -> bool:
         return geq(l1.rhs, l2)
     b1, k1 = to_offset(l1)
     b2, k2 = to_offset(l2)
-    if b1 == b2 or is_zero(b1):
+    if b1 == b2 or is_zero(b2):
         return k1 >= k2
     if k1 == k2 and k1 > 0:
         return geq(b1, b2)
