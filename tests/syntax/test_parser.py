@@ -1,0 +1,115 @@
+"""The parser: golden tree outlines of our corpus programs, Lean-style errors
+with recovery at the next command, precedence and layout decisions."""
+
+from pathlib import Path
+
+import pytest
+
+from nleanjit.syntax import parse_source
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAMS = sorted((ROOT / "corpus" / "syntax").glob("*.lean"))
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: p.stem)
+def test_golden_outline(path):
+    """`python tools/update_golden.py` rewrites these files; review the diff."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_golden", ROOT / "tools" / "update_golden.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    expected = (ROOT / "tests" / "golden" / "syntax" / (path.stem + ".tree")).read_text(encoding="utf-8")
+    assert mod.golden_outline(path.relative_to(ROOT)) == expected
+
+
+def test_corpus_programs_parse_cleanly_and_round_trip():
+    assert PROGRAMS
+    for path in PROGRAMS:
+        src = path.read_text(encoding="utf-8")
+        result = parse_source(src, str(path))
+        assert result.ok, [str(d) for d in result.diagnostics]
+        assert result.tree.to_source() == src
+
+
+def outline(src):
+    """A compact s-expression of the first command's body, for precedence checks."""
+    tree = parse_source(src).tree
+    assert parse_source(src).ok, [str(d) for d in parse_source(src).diagnostics]
+
+    def show(node):
+        if not hasattr(node, "children"):
+            return node.text
+        kids = [show(c) for c in node.children]
+        if node.kind in ("ident", "lit"):
+            return kids[0]
+        return "(" + " ".join(kids) + ")"
+
+    body = tree.children[0].children[-1]
+    return show(body)
+
+
+@pytest.mark.parametrize(
+    "src, expected",
+    [
+        ("#eval 1 + 2 * 3", "(1 + (2 * 3))"),
+        ("#eval 1 - 2 - 3", "((1 - 2) - 3)"),
+        ("#eval 2 ^ 3 ^ 2", "(2 ^ (3 ^ 2))"),
+        ("#eval a :: b :: c", "(a :: (b :: c))"),
+        ("#eval f x y + g z", "((f x y) + (g z))"),
+        ("#eval ¬ p ∧ q", "((¬ p) ∧ q)"),
+        ("#eval p → q → r", "(p → (q → r))"),
+        ("#eval xs.map f |>.length", "((xs.map f) |>. length)"),
+        ("#eval f <| g <| x", "(f <| (g <| x))"),
+        ("#eval a[i]! + b.1", "((a [ i ] !) + (b . 1))"),
+        ("#eval f (x := 1) y", "(f (( x := 1 )) y)"),
+        ("#eval -x ^ 2", "(- (x ^ 2))"),
+    ],
+)
+def test_precedence(src, expected):
+    assert outline(src) == expected
+
+
+def test_application_arguments_obey_the_layout_column():
+    src = "def f := g\n  x\ndef h := g\nx"
+    result = parse_source(src, "t.lean")
+    # `x` at column 0 is not an argument of `g`: it is an unexpected identifier at command level
+    assert [str(d) for d in result.diagnostics] == ["t.lean:4:0: error: unexpected identifier; expected command"]
+
+
+def test_do_block_items_by_column_and_forbidden_do_in_loop_conditions():
+    src = "def m : IO Unit := do\n  for x in xs do\n    IO.println x\n  while c do\n    pure ()\n  pure ()\n"
+    result = parse_source(src)
+    assert result.ok
+    kinds = [c.kind for c in result.tree.children[0].children[-1].children[1].children]
+    assert kinds == ["do_for", "do_while", "do_expr"]
+
+
+def test_errors_are_lean_style_and_recover_at_next_command():
+    src = "def ok1 := 1\ndef bad := (1 +\ndef ok2 := 2\ntheorem t : 1 = 1 := by rfl\n#eval )\n#check ok2\n"
+    result = parse_source(src, "f.lean")
+    assert [str(d) for d in result.diagnostics] == [
+        "f.lean:3:0: error: unexpected identifier; expected term",
+        "f.lean:5:6: error: unexpected token ')'; expected term",
+    ]
+    kinds = [c.kind for c in result.tree.children]
+    assert kinds == ["def", "error", "def", "theorem", "error", "hash_command", "eof"]
+    assert result.tree.to_source() == src
+
+
+def test_user_notation_extends_tokens_and_grammar_for_the_rest_of_the_file():
+    src = 'infixl:65 " +++ " => Nat.add\nnotation "‖" x "‖" => abs x\n#eval ‖1 +++ 2 +++ 3‖\n'
+    result = parse_source(src)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    used = result.tree.children[2]
+    assert used.kind == "hash_command" and used.children[2].kind == "notation_app"
+    inner = used.children[2].children[1]  # left-associative: (1 +++ 2) +++ 3
+    assert inner.kind == "binop" and inner.children[0].kind == "binop" and inner.children[1].text == "+++"
+
+
+def test_deep_nesting_is_an_error_not_a_crash():
+    src = "#eval " + "(" * 5000 + "1" + ")" * 5000
+    result = parse_source(src, "deep.lean")
+    assert not result.ok
+    assert "maximum recursion depth" in result.diagnostics[0].message
+    assert result.tree.to_source() == src
