@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Fuel:
-    max_recursion_depth: int = 600
+    max_recursion_depth: int = 2000
     """Nesting depth of `infer`/`whnf`/`is_def_eq` calls inside one another.
     Lean: 'maximum recursion depth has been reached'."""
 
@@ -29,7 +29,7 @@ class Fuel:
     """Results of literal arithmetic larger than this many bits raise
     `DeterministicTimeout` instead of exhausting memory (a shift left by 2^40)."""
 
-    python_recursion_limit: int = 12_000
+    python_recursion_limit: int = 30_000
     """Python's own stack limit while the kernel runs; deep terms recurse in
     traversals that are not counted by `max_recursion_depth`."""
 

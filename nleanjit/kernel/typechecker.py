@@ -825,14 +825,21 @@ class TypeChecker:
         return self._is_def_eq(X.instantiate_rev(t, subst), X.instantiate_rev(s, subst))
 
     def _is_def_eq_core(self, t: Expr, s: Expr) -> bool:
-        self._tick()
         self._enter()
         try:
-            return self._is_def_eq_steps(t, s)
+            while True:
+                self._tick()
+                r = self._is_def_eq_steps(t, s)
+                if type(r) is not tuple:
+                    return r
+                # a tail call (Nat offsets, literal folding): loop instead of recursing, so that
+                # comparing `Nat.succ^n x` with a literal does not nest n deep
+                t, s = r
         finally:
             self._leave()
 
-    def _is_def_eq_steps(self, t: Expr, s: Expr) -> bool:
+    def _is_def_eq_steps(self, t: Expr, s: Expr):
+        """True/False, or a pair `(t', s')` whose comparison decides the question (a tail call)."""
         r = self._quick_is_def_eq(t, s)
         if r is not None:
             return r
@@ -887,10 +894,10 @@ class TypeChecker:
             if not tn.has_fvar and not sn.has_fvar:
                 v = self._reduce_nat(tn)
                 if v is not None:
-                    return self._is_def_eq_core(v, sn), tn, sn
+                    return (v, sn), tn, sn
                 v = self._reduce_nat(sn)
                 if v is not None:
-                    return self._is_def_eq_core(tn, v), tn, sn
+                    return (tn, v), tn, sn
             self._tick()
             dt = self._delta_info(tn)
             ds = self._delta_info(sn)
@@ -943,7 +950,8 @@ class TypeChecker:
             return e.arg
         return None
 
-    def _is_def_eq_offset(self, t: Expr, s: Expr) -> bool | None:
+    def _is_def_eq_offset(self, t: Expr, s: Expr):
+        """`n+1 =?= m+1` becomes the tail call `(n, m)`; both zero: True; else None."""
         if self._is_nat_zero(t) and self._is_nat_zero(s):
             return True
         pt = self._nat_pred(t)
@@ -952,7 +960,7 @@ class TypeChecker:
         ps = self._nat_pred(s)
         if ps is None:
             return None
-        return self._is_def_eq_core(pt, ps)
+        return (pt, ps)
 
     def _is_def_eq_app(self, t: Expr, s: Expr) -> bool:
         if type(t) is not App or type(s) is not App:
