@@ -665,6 +665,23 @@ def encoder_attention_kernel(q, k, v, mask, scale, out):
 # ---------------------------------------------------------------- gathering and pooling
 
 @cuda.jit
+def copy_columns_kernel(x, start, out):
+    """out[r, c] = x[r, start + c].  x: (T, n), out: (T, m) f32.  1-D grid-stride loop (coalesced)."""
+    width = out.shape[1]
+    for e in range(cuda.grid(1), out.shape[0] * width, cuda.gridsize(1)):
+        r = e // width
+        c = e - r * width
+        out[r, c] = x[r, start + c]
+
+
+@cuda.jit
+def fill_kernel(x, value):
+    """x[:] = value over a 1-D f32 array (zeroing the KV cache).  1-D grid-stride loop."""
+    for e in range(cuda.grid(1), x.shape[0], cuda.gridsize(1)):
+        x[e] = value
+
+
+@cuda.jit
 def take_rows_kernel(x, rows, out):
     """out[i] = x[rows[i]].  x: (T, d), rows: (n,) int64, out: (n, d).  Grid n, block ROW_THREADS."""
     i = cuda.blockIdx.x
@@ -758,6 +775,8 @@ KERNELS = {
         f"void({_F3}, {_F4}, {_F4}, int32[:, ::1], int32[::1], int32[::1], float32, {_F3})"),
     "encoder_attention_kernel": (
         encoder_attention_kernel, f"void({_F4}, {_F4}, {_F4}, int32[:, ::1], float32, {_F4})"),
+    "copy_columns_kernel": (copy_columns_kernel, f"void({_F2}, int64, {_F2})"),
+    "fill_kernel": (fill_kernel, f"void({_F1}, float32)"),
     "take_rows_kernel": (take_rows_kernel, f"void({_F2}, int64[::1], {_F2})"),
     "pool_kernel": (pool_kernel, f"void({_F3}, int32[:, ::1], int64, {_F2})"),
     "l2_normalize_kernel": (l2_normalize_kernel, f"void({_F2}, {_F2})"),
@@ -926,6 +945,21 @@ def encoder_attention(q, k, v, mask, scale: float):
         grid = (q.shape[0] * q.shape[1], q.shape[2])
         encoder_attention_kernel[grid, ATTN_THREADS](q, k, v, mask, np.float32(scale), out)
     return out
+
+
+def copy_columns(x, start: int, stop: int):
+    """x: (T, n) f32 -> a new contiguous (T, stop - start) array of columns start..stop-1."""
+    out = cuda.device_array((x.shape[0], stop - start), np.float32)
+    if out.size:
+        copy_columns_kernel[_elementwise_grid(out.size), ELEMENTWISE_THREADS](x, start, out)
+    return out
+
+
+def fill_(x, value: float):
+    """x: 1-D f32 device array, set to ``value`` everywhere; returns x."""
+    if x.size:
+        fill_kernel[_elementwise_grid(x.size), ELEMENTWISE_THREADS](x, np.float32(value))
+    return x
 
 
 def take_rows(x, rows):
