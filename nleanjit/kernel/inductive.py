@@ -36,7 +36,7 @@ from nleanjit.kernel.declaration import (
     RecursorRule,
     Safety,
 )
-from nleanjit.kernel.environment import check_closed, check_header
+from nleanjit.kernel.environment import check_header
 from nleanjit.kernel.expr import App, Const, Expr, Pi, Sort
 from nleanjit.kernel.fuel import Fuel
 
