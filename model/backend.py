@@ -47,6 +47,7 @@ from .loader import LinearWeight
 # below it, the step is bandwidth-bound and our kernels read each weight (fp32/bf16/int8) once.
 # Measured on this machine with tools/bench_engine.py (see docs/PERFORMANCE.md).
 BLAS_MIN_TOKENS = 16
+PARALLEL_ATTENTION_MIN_WORK = 1 << 14
 
 
 class CpuBackend:
@@ -54,6 +55,7 @@ class CpuBackend:
 
     def __init__(self, blas_min_tokens: int = BLAS_MIN_TOKENS):
         self.blas_min_tokens = blas_min_tokens
+        self.n_chunks = K.linear_chunks()
         self._scratch: dict[tuple, np.ndarray] = {}
 
     # ---------------------------------------------------------------- memory
@@ -103,11 +105,11 @@ class CpuBackend:
         else:
             out = np.empty((T, w.data.shape[0]), np.float32)
             if w.fmt == "fp32":
-                K.linear_fp32(x, w.data, out)
+                K.linear_fp32(x, w.data, out, self.n_chunks)
             elif w.fmt == "bf16":
-                K.linear_bf16(x, w.data, out)
+                K.linear_bf16(x, w.data, out, self.n_chunks)
             else:
-                K.linear_int8(x, w.data, w.scale, out)
+                K.linear_int8(x, w.data, w.scale, out, self.n_chunks)
         if w.bias is not None:
             out += w.bias
         return out
@@ -144,7 +146,11 @@ class CpuBackend:
 
     def paged_attention(self, q, k_cache, v_cache, block_tables, seq_index, positions, scale):
         out = np.empty_like(q)
-        K.paged_attention(q, k_cache, v_cache, block_tables, seq_index, positions, np.float32(scale), out)
+        # work ~ tokens x heads x attended positions; below ~64k multiply-adds per head-dim unit
+        # the parallel region's start-up dominates (measured with tools/bench_engine.py)
+        work = q.shape[0] * q.shape[1] * (int(positions.max()) + 1)
+        kernel = K.paged_attention if work >= PARALLEL_ATTENTION_MIN_WORK else K.paged_attention_serial
+        kernel(q, k_cache, v_cache, block_tables, seq_index, positions, np.float32(scale), out)
         return out
 
     def encoder_attention(self, q, k, v, mask, scale):

@@ -222,12 +222,16 @@ class LoadProgress:
         self.done = 0
         self.label = label
         self.enabled = total >= min_bytes and os.environ.get("NLEANJIT_NO_PROGRESS") is None
+        # a redrawn bar on a terminal; in logs (not a TTY) one line at the start and one at the end
+        self.tty = sys.stderr.isatty()
         self.start = time.monotonic()
         self._last = 0.0
+        if self.enabled and not self.tty:
+            sys.stderr.write(f"loading {label}: {total / 2**20:.0f} MiB of weights\n")
 
     def advance(self, nbytes: int) -> None:
         self.done += nbytes
-        if not self.enabled:
+        if not self.enabled or not self.tty:
             return
         now = time.monotonic()
         if now - self._last < 0.2 and self.done < self.total:
@@ -240,9 +244,14 @@ class LoadProgress:
         sys.stderr.flush()
 
     def close(self) -> None:
-        if self.enabled:
+        if not self.enabled:
+            return
+        if self.tty:
+            self.advance(0)
             sys.stderr.write("\n")
-            sys.stderr.flush()
+        else:
+            sys.stderr.write(f"loaded {self.label} in {time.monotonic() - self.start:.1f}s\n")
+        sys.stderr.flush()
 
 
 def save_safetensors(path, tensors: dict, metadata: dict | None = None) -> None:

@@ -20,71 +20,128 @@ import math
 import numpy as np
 from numba import njit, prange
 
-ROWS_PER_TASK = 16     # weight rows one parallel task handles: amortizes the per-task buffer
+CHUNKS_PER_THREAD = 4   # linear layers split their output rows into n_chunks = this x threads
 
 
-# ---------------------------------------------------------------- linear layers (decode-shaped)
+def linear_chunks() -> int:
+    """The ``n_chunks`` argument of the linear kernels for the current Numba thread count."""
+    import numba
+    return CHUNKS_PER_THREAD * numba.get_num_threads()
+
+
+# Why the loops look like this: a ``prange`` over every output row makes Numba's parallel
+# lowering wrap each row in a gufunc call whose reduction LLVM vectorizes poorly (~6 GB/s
+# measured); a ``prange`` over a few large chunks with plain loops inside streams the weights at
+# memory speed.  Four output rows per pass give four independent vectorized accumulator chains
+# (one chain is FMA-latency bound once T > 1) and load each activation once per four rows.
 
 @njit(parallel=True, cache=True, fastmath=True)
-def linear_fp32(x, w, out):
-    """x: (T, in) f32, w: (out, in) f32, out: (T, out) f32 <- x @ w.T."""
+def linear_fp32(x, w, out, n_chunks):
+    """x: (T, in) f32, w: (out, in) f32, out: (T, out) f32 <- x @ w.T; n_chunks: parallel tasks."""
     T, n_in = x.shape
     n_out = w.shape[0]
-    n_tasks = (n_out + ROWS_PER_TASK - 1) // ROWS_PER_TASK
-    for task in prange(n_tasks):
-        lo = task * ROWS_PER_TASK
-        hi = min(lo + ROWS_PER_TASK, n_out)
-        for o in range(lo, hi):
-            row = w[o]
-            for t in range(T):
-                xt = x[t]
-                acc = np.float32(0.0)
-                for i in range(n_in):
-                    acc += xt[i] * row[i]
-                out[t, o] = acc
+    n_quads = (n_out + 3) // 4
+    per = (n_quads + n_chunks - 1) // n_chunks
+    for c in prange(n_chunks):
+        for qd in range(c * per, min((c + 1) * per, n_quads)):
+            o = qd * 4
+            if o + 4 <= n_out:
+                for t in range(T):
+                    a0 = np.float32(0.0)
+                    a1 = np.float32(0.0)
+                    a2 = np.float32(0.0)
+                    a3 = np.float32(0.0)
+                    for i in range(n_in):
+                        xv = x[t, i]
+                        a0 += xv * w[o, i]
+                        a1 += xv * w[o + 1, i]
+                        a2 += xv * w[o + 2, i]
+                        a3 += xv * w[o + 3, i]
+                    out[t, o] = a0
+                    out[t, o + 1] = a1
+                    out[t, o + 2] = a2
+                    out[t, o + 3] = a3
+            else:
+                for oo in range(o, n_out):
+                    for t in range(T):
+                        a = np.float32(0.0)
+                        for i in range(n_in):
+                            a += x[t, i] * w[oo, i]
+                        out[t, oo] = a
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def linear_bf16(x, w_bits, out):
-    """x: (T, in) f32, w_bits: (out, in) uint16 bf16, out: (T, out) f32 <- x @ bf16_to_fp32(w).T."""
+def linear_bf16(x, w_bits, out, n_chunks):
+    """x: (T, in) f32, w_bits: (out, in) uint16 bf16, out: (T, out) f32 <- x @ bf16_to_fp32(w).T.
+
+    Four rows at a time are widened to fp32 (a shift into the high half) in a per-task buffer.
+    """
     T, n_in = x.shape
     n_out = w_bits.shape[0]
-    n_tasks = (n_out + ROWS_PER_TASK - 1) // ROWS_PER_TASK
-    for task in prange(n_tasks):
-        wide = np.empty(n_in, np.uint32)
-        row = wide.view(np.float32)
-        lo = task * ROWS_PER_TASK
-        hi = min(lo + ROWS_PER_TASK, n_out)
-        for o in range(lo, hi):
-            bits = w_bits[o]
-            for i in range(n_in):
-                wide[i] = np.uint32(bits[i]) << 16
-            for t in range(T):
-                xt = x[t]
-                acc = np.float32(0.0)
+    n_quads = (n_out + 3) // 4
+    per = (n_quads + n_chunks - 1) // n_chunks
+    for c in prange(n_chunks):
+        wide = np.zeros((4, n_in), np.uint32)
+        w = wide.view(np.float32)
+        for qd in range(c * per, min((c + 1) * per, n_quads)):
+            o = qd * 4
+            rows = min(4, n_out - o)
+            for r in range(rows):
                 for i in range(n_in):
-                    acc += xt[i] * row[i]
-                out[t, o] = acc
+                    wide[r, i] = np.uint32(w_bits[o + r, i]) << 16
+            for t in range(T):
+                a0 = np.float32(0.0)
+                a1 = np.float32(0.0)
+                a2 = np.float32(0.0)
+                a3 = np.float32(0.0)
+                for i in range(n_in):
+                    xv = x[t, i]
+                    a0 += xv * w[0, i]
+                    a1 += xv * w[1, i]
+                    a2 += xv * w[2, i]
+                    a3 += xv * w[3, i]
+                out[t, o] = a0
+                if rows > 1:
+                    out[t, o + 1] = a1
+                if rows > 2:
+                    out[t, o + 2] = a2
+                if rows > 3:
+                    out[t, o + 3] = a3
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def linear_int8(x, q, scale, out):
+def linear_int8(x, q, scale, out, n_chunks):
     """x: (T, in) f32, q: (out, in) int8, scale: (out,) f32, out: (T, out) f32 <- (x @ q.T) * scale."""
     T, n_in = x.shape
     n_out = q.shape[0]
-    n_tasks = (n_out + ROWS_PER_TASK - 1) // ROWS_PER_TASK
-    for task in prange(n_tasks):
-        lo = task * ROWS_PER_TASK
-        hi = min(lo + ROWS_PER_TASK, n_out)
-        for o in range(lo, hi):
-            row = q[o]
-            s = scale[o]
-            for t in range(T):
-                xt = x[t]
-                acc = np.float32(0.0)
-                for i in range(n_in):
-                    acc += xt[i] * np.float32(row[i])
-                out[t, o] = acc * s
+    n_quads = (n_out + 3) // 4
+    per = (n_quads + n_chunks - 1) // n_chunks
+    for c in prange(n_chunks):
+        for qd in range(c * per, min((c + 1) * per, n_quads)):
+            o = qd * 4
+            if o + 4 <= n_out:
+                for t in range(T):
+                    a0 = np.float32(0.0)
+                    a1 = np.float32(0.0)
+                    a2 = np.float32(0.0)
+                    a3 = np.float32(0.0)
+                    for i in range(n_in):
+                        xv = x[t, i]
+                        a0 += xv * np.float32(q[o, i])
+                        a1 += xv * np.float32(q[o + 1, i])
+                        a2 += xv * np.float32(q[o + 2, i])
+                        a3 += xv * np.float32(q[o + 3, i])
+                    out[t, o] = a0 * scale[o]
+                    out[t, o + 1] = a1 * scale[o + 1]
+                    out[t, o + 2] = a2 * scale[o + 2]
+                    out[t, o + 3] = a3 * scale[o + 3]
+            else:
+                for oo in range(o, n_out):
+                    for t in range(T):
+                        a = np.float32(0.0)
+                        for i in range(n_in):
+                            a += x[t, i] * np.float32(q[oo, i])
+                        out[t, oo] = a * scale[oo]
 
 
 @njit(parallel=True, cache=True)
@@ -218,8 +275,7 @@ def kv_cache_write(k_cache, v_cache, k, v, slots):
         v_cache[b, r] = v[t]
 
 
-@njit(parallel=True, cache=True, fastmath=True)
-def paged_attention(q, k_cache, v_cache, block_tables, seq_index, positions, scale, out):
+def _paged_attention(q, k_cache, v_cache, block_tables, seq_index, positions, scale, out):
     """q: (T, H, D) f32; caches (NB, BS, KVH, D) f32; block_tables (S, MB) int32; seq_index,
     positions: (T,) int32; out: (T, H, D) f32.  Causal over each token's own sequence, GQA."""
     T, H, D = q.shape
@@ -257,6 +313,12 @@ def paged_attention(q, k_cache, v_cache, block_tables, seq_index, positions, sca
             w = scores[p] / total
             for d in range(D):
                 o[d] += w * vr[d]
+
+
+# Decode steps have few (token, head) pairs and short rows: a parallel region costs more than the
+# work there, so the backend picks the serial build below a size threshold.
+paged_attention = njit(parallel=True, cache=True, fastmath=True)(_paged_attention)
+paged_attention_serial = njit(cache=True, fastmath=True)(_paged_attention)
 
 
 @njit(parallel=True, cache=True, fastmath=True)

@@ -37,13 +37,13 @@ def test_int8_quantization_error_bound():
 def test_linear_kernels_match_reference(T):
     x, w = rand(T, 37), rand(21, 37)
     out = np.empty((T, 21), np.float32)
-    K.linear_fp32(x, w, out)
+    K.linear_fp32(x, w, out, 4)
     np.testing.assert_allclose(out, R.linear(x, w), rtol=1e-4, atol=1e-4)
     bits = R.fp32_to_bf16(w)
-    K.linear_bf16(x, bits, out)
+    K.linear_bf16(x, bits, out, 3)
     np.testing.assert_allclose(out, R.linear_bf16(x, bits), rtol=1e-4, atol=1e-4)
     q, s = R.quantize_int8_per_row(w)
-    K.linear_int8(x, q, s, out)
+    K.linear_int8(x, q, s, out, 64)
     np.testing.assert_allclose(out, R.linear_int8(x, q, s), rtol=1e-4, atol=1e-4)
 
 
@@ -130,9 +130,10 @@ def test_paged_attention_and_kv_write_match_reference():
     np.testing.assert_array_equal(kc, kc_ref)
     np.testing.assert_array_equal(vc, vc_ref)
     expect = R.paged_attention(q, kc, vc, bt, seq_index, positions, 0.35)
-    out = np.empty_like(q)
-    K.paged_attention(q, kc, vc, bt, seq_index, positions, np.float32(0.35), out)
-    np.testing.assert_allclose(out, expect, rtol=1e-4, atol=1e-5)
+    for kernel in (K.paged_attention, K.paged_attention_serial):
+        out = np.empty_like(q)
+        kernel(q, kc, vc, bt, seq_index, positions, np.float32(0.35), out)
+        np.testing.assert_allclose(out, expect, rtol=1e-4, atol=1e-5)
     # decode-shaped: one token per sequence at its last position gives the same rows as above
     last = np.cumsum(lengths) - 1
     out1 = np.empty((3, H, D), np.float32)
