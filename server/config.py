@@ -15,6 +15,7 @@ same settings) or explicit overrides.  Out: a ``ServerConfig``.
 | NLEANJIT_MAX_BODY_BYTES      | max_body_bytes     | 8 MiB                            |
 | NLEANJIT_KEEPALIVE_S         | keepalive_s        | 15 s of silence per SSE comment  |
 | NLEANJIT_DTYPE / _DEVICE     | dtype / device     | auto / cpu                       |
+| NLEANJIT_THREADS             | threads            | Numba's default (one per core)   |
 
 A model path of ``none`` serves no model of that kind.
 """
@@ -35,6 +36,7 @@ ENV = {
     "keepalive_s": "NLEANJIT_KEEPALIVE_S",
     "dtype": "NLEANJIT_DTYPE",
     "device": "NLEANJIT_DEVICE",
+    "threads": "NLEANJIT_THREADS",
 }
 
 
@@ -54,6 +56,7 @@ class ServerConfig:
     keepalive_s: float = 15.0
     dtype: str = "auto"
     device: str = "cpu"
+    threads: int | None = None  # kernel threads per engine; None = Numba's default (all cores)
 
     @classmethod
     def from_env(cls, env=None, **overrides) -> "ServerConfig":

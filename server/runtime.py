@@ -55,10 +55,23 @@ def load_engine(path, config: ServerConfig, kind: str):
     accepted = inspect.signature(model.load).parameters
     has_var_kw = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
     kwargs = {k: v for k, v in wanted.items() if v is not None and (k in accepted or has_var_kw)}
+    if config.threads is not None:
+        _limit_kernel_threads(config.threads)
     started = time.monotonic()
     engine = model.load(str(path), **kwargs)
     log.info("loaded %s model %s in %.1f s", kind, path, time.monotonic() - started)
     return engine
+
+
+def _limit_kernel_threads(n: int) -> None:
+    """Cap the parallel kernels' threads for the engine driven by the calling thread.
+
+    Numba's setting is per calling thread, so this runs in the thread that loads and then
+    drives the engine.  On a busy machine, parallel kernels whose threads get descheduled
+    wait on each other at every barrier; one thread per engine is then far faster."""
+    import numba
+
+    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
 
 
 class Runtime:
