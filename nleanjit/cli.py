@@ -21,6 +21,7 @@ def _add_parse(sub) -> None:
     p = sub.add_parser("parse", help="parse a Lean file and print its diagnostics (exit 1 on error)")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the concrete syntax tree as JSON")
+    p.add_argument("--search-path", action="append", metavar="DIR", help="where imported modules are looked up (repeatable; default: the file's project)")
     p.set_defaults(func=lambda a: _syntax_cli().cmd_parse(a))
 
 

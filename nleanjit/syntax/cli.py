@@ -1,5 +1,8 @@
 """`nleanjit lex | parse | fmt`: the syntax stage from the command line.
 
+Imports are read from the file's project (`modules.default_resolver`) or, for
+`parse --search-path DIR`, from the given directories.
+
 Errors about the input file itself (missing, a directory, unreadable) are
 reported as `nleanjit: error: ...` with exit code 2; syntax errors as Lean-style
 diagnostics with exit code 1.
@@ -51,11 +54,19 @@ def cmd_lex(args) -> int:
     return status
 
 
+def _resolver(args):
+    """Imported modules come from `--search-path` directories, else from the file's project."""
+    from nleanjit.syntax.modules import default_resolver, resolver_for
+
+    search = getattr(args, "search_path", None)
+    return resolver_for(search) if search else default_resolver(args.file)
+
+
 def cmd_parse(args) -> int:
     source = _read(args.file)
     if source is None:
         return 2
-    result = parse_source(source, args.file)
+    result = parse_source(source, args.file, resolver=_resolver(args))
     if args.json:
         payload = {"file": args.file, "diagnostics": [d.to_json() for d in result.diagnostics], "tree": result.tree.to_json()}
         _write(json.dumps(payload, ensure_ascii=False) + "\n")
@@ -69,7 +80,7 @@ def cmd_fmt(args) -> int:
     source = _read(args.file)
     if source is None:
         return 2
-    result = parse_source(source, args.file)
+    result = parse_source(source, args.file, resolver=_resolver(args))
     printed = result.tree.to_source()
     if args.check:
         if printed != source:

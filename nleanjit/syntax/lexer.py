@@ -71,6 +71,7 @@ class Lexer:
         self.table = table
         self.tokens: list[Token] = []
         self.pos = 0
+        self.origin = 0  # where token 0 starts: 0, unless `restart` moved it
         self.line = 1
         self.line_start = 0
         self.done = False
@@ -98,12 +99,18 @@ class Lexer:
         Only called between commands, where no interpolated string is open."""
         self.table = table
         del self.tokens[index:]
-        self.pos = self.tokens[-1].end if self.tokens else 0
+        self.pos = self.tokens[-1].end if self.tokens else self.origin
         self.line = self.source.count("\n", 0, self.pos) + 1
         self.line_start = self.source.rfind("\n", 0, self.pos) + 1
         self.done = False
         self._holes = []
         self._interp_next = False
+
+    def restart(self, offset: int) -> None:
+        """Forget every token and lex from `offset` on, as if the source began there
+        (used to read single commands of a module, see `Parser.scan_exports`)."""
+        self.origin = offset
+        self.relex_from(0, self.table)
 
     # -- internals ----------------------------------------------------------
     def _advance_lines(self, start: int, end: int) -> None:
@@ -139,21 +146,7 @@ class Lexer:
             return pos, None
 
     def _block_comment_end(self, pos: int) -> int:
-        """End of the nested `/- ... -/` comment starting at `pos`, or -1."""
-        depth = 0
-        src = self.source
-        i = pos
-        while True:
-            m = _COMMENT_DELIM_RE.search(src, i)
-            if m is None:
-                return -1
-            if m.group() == "/-":
-                depth += 1
-            else:
-                depth -= 1
-                if depth == 0:
-                    return m.end()
-            i = m.end()
+        return block_comment_end(self.source, pos)
 
     def _lex_one(self) -> None:
         src = self.source
@@ -285,6 +278,23 @@ class Lexer:
             if not opening:
                 self._holes.pop()
             self._emit(T.INTERP_STR if opening else T.INTERP_END, start, pos, end + 1, err)
+
+
+def block_comment_end(src: str, pos: int) -> int:
+    """End of the nested `/- ... -/` comment starting at `pos`, or -1."""
+    depth = 0
+    i = pos
+    while True:
+        m = _COMMENT_DELIM_RE.search(src, i)
+        if m is None:
+            return -1
+        if m.group() == "/-":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return m.end()
+        i = m.end()
 
 
 def lex(source: str, file: str = "<input>", table: TokenTable = DEFAULT_TABLE) -> list[Token]:

@@ -105,7 +105,15 @@ class TokenTable:
         new = {s for s in new_symbols if s} - self.symbols
         if not new:
             return self
-        return TokenTable(self.symbols | new)
+        symbols = self.symbols | new
+        # Every module of a library extends the table with the same imported
+        # symbols: share the tables instead of rebuilding them per file.
+        table = _EXTENDED_TABLES.get(symbols)
+        if table is None:
+            if len(_EXTENDED_TABLES) >= 256:
+                _EXTENDED_TABLES.clear()
+            table = _EXTENDED_TABLES[symbols] = TokenTable(symbols)
+        return table
 
     def match(self, source: str, pos: int) -> str | None:
         """The longest symbol of the table at `pos`, or None."""
@@ -120,5 +128,7 @@ class TokenTable:
     def __contains__(self, sym: str) -> bool:
         return sym in self.symbols
 
+
+_EXTENDED_TABLES: dict[frozenset, TokenTable] = {}
 
 DEFAULT_TABLE = TokenTable(CORE_SYMBOLS)

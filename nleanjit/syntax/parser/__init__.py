@@ -3,14 +3,22 @@
 `Parser` is assembled from one mixin per part of the grammar (terms, layout
 blocks, commands, user notation) over a shared cursor (`base`). Use
 `parse_source` / `parse_file` from `nleanjit.syntax`.
+
+A parser starts with the syntax of Lean's `Init` (implicitly imported unless
+the file begins with `prelude`) and, at each `import M`, the syntax
+environment of `M` from its `resolver` (`nleanjit.syntax.modules`). Besides
+`parse_module`, `scan_exports` reads only what a module exports to its
+importers: its imports and its syntax-declaring commands.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 
 from nleanjit.syntax.diagnostics import Diagnostic
-from nleanjit.syntax.lexer import Lexer
+from nleanjit.syntax.env import SyntaxEnv
+from nleanjit.syntax.lexer import Lexer, block_comment_end
 from nleanjit.syntax.parser.base import ParseError, ParserBase
 from nleanjit.syntax.parser.blocks import BlockParser
 from nleanjit.syntax.parser.commands import CommandParser
@@ -23,10 +31,26 @@ from nleanjit.syntax import tokens as T
 _RECURSION_LIMIT = 30000
 
 
+# What `scan_exports` reads: comments and strings (skipped, so that prose and
+# quoted text never count), and lines that start, at column 0 as library code
+# writes them, with a command that declares syntax, imports, or moves between
+# namespaces.
+_EXPORT_SCAN_RE = re.compile(
+    r"(?P<comment>/-)|--[^\n]*|(?<![\w'!?.])'(?:[^'\\\n]|\\[^\n]{1,9}?)'|\"(?:[^\"\\]|\\.)*\""
+    r"|^(?:@\[[^\n]*?\][ \t]*)?(?:(?:private|protected|local|scoped|public|meta|noncomputable)[ \t]+)*"
+    r"(?P<word>notation|infixl|infixr|infix|prefix|postfix|syntax|macro|elab|declare_syntax_cat"
+    r"|namespace|section|end|open|mutual|import)\b",
+    re.M | re.S,
+)
+
+
 class Parser(NotationParser, CommandParser, BlockParser, TermParser, ParserBase):
-    def __init__(self, source: str, file: str = "<input>"):
+    def __init__(self, source: str, file: str = "<input>", resolver=None, implicit_init: bool = True):
+        """`resolver` (a `modules.ModuleResolver`) finds imported modules' syntax; without one,
+        imports are ignored. `implicit_init=False` leaves out the syntax of Lean's `Init`."""
         super().__init__(Lexer(source))
         self.file = file
+        self.resolver = resolver
         self.diagnostics: list[Diagnostic] = []
         self.operators = dict(CORE_OPERATORS)
         self.prefix = dict(CORE_PREFIX)
@@ -34,6 +58,16 @@ class Parser(NotationParser, CommandParser, BlockParser, TermParser, ParserBase)
         self.reserved = set(RESERVED)
         self.word_operators: set[str] = set()
         self.init_notations()
+        if implicit_init and not self.starts_with_prelude():
+            from nleanjit.syntax.modules import init_env
+
+            self.import_env(init_env())
+
+    def starts_with_prelude(self) -> bool:
+        first = self.lx.token(0)
+        if first.kind == T.IDENT and first.text == "module":
+            first = self.lx.token(1)
+        return first.kind == T.IDENT and first.text == "prelude"
 
     def report(self, err: ParseError) -> None:
         tok = err.token
@@ -49,6 +83,48 @@ class Parser(NotationParser, CommandParser, BlockParser, TermParser, ParserBase)
             sys.setrecursionlimit(old_limit)
         self.report_token_errors()
         return tree
+
+    def scan_exports(self) -> SyntaxEnv:
+        """The syntax environment this module exports, read from its imports and
+        its syntax-declaring commands alone (declarations are all an importer
+        needs, as Lean's `.olean` keeps only the environment). Bodies of `macro`,
+        `elab` and `notation` are skipped; a command that does not parse is passed over."""
+        old_limit = sys.getrecursionlimit()
+        if old_limit < _RECURSION_LIMIT:
+            sys.setrecursionlimit(_RECURSION_LIMIT)
+        try:
+            self.scan_declarations()
+        finally:
+            sys.setrecursionlimit(old_limit)
+        return self.export_env()
+
+    def scan_declarations(self) -> None:
+        self.skip_bodies = True
+        src = self.lx.source
+        pos = resume = 0
+        while True:
+            m = _EXPORT_SCAN_RE.search(src, pos)
+            if m is None:
+                return
+            if m.group("comment") is not None:
+                pos = block_comment_end(src, m.start())
+                if pos < 0:
+                    return
+                continue
+            pos = m.end()
+            word = m.group("word")
+            if word is None or m.start() < resume:
+                continue
+            if word == "mutual":  # its `end` is read as a command below
+                self.enter_scope("mutual")
+                continue
+            self.lx.restart(m.start())
+            self.reset((0, -1, False, False, 0))
+            try:
+                self.command()
+            except ParseError:
+                pass
+            resume = self.tok.offset
 
     def report_token_errors(self) -> None:
         """Lexical problems inside otherwise well-formed tokens (bad escapes, `0x` without digits)."""

@@ -57,8 +57,11 @@ class ParserBase:
         self.tok = lexer.token(0)
         self.pos_col = -1
         self.depth = 0
-        self.no_do = False
-        self.no_by_arg = False  # `show t by tac`: the `by` belongs to `show`  # Lean's `withForbidden "do"`: `for x in e do`, `while c do`
+        self.no_do = False  # Lean's `withForbidden "do"`: `for x in e do`, `while c do`
+        self.no_by_arg = False  # `show t by tac`: the `by` belongs to `show`
+        # Failures of backtracking choice points, by (rule, state): nested
+        # brackets that fail would otherwise be retried exponentially often.
+        self.failures: dict = {}
 
     # -- cursor -------------------------------------------------------------
     def peek(self, k: int = 1) -> Token:
@@ -127,6 +130,19 @@ class ParserBase:
 
     def leave(self) -> None:
         self.depth -= 1
+
+    def choice(self, rule: str, parse):
+        """Run a choice point `parse`, remembering a failure at this state so it is never retried."""
+        # keyed by the token object itself: relexing after new notation makes new tokens
+        key = (rule, self.tok, self.pos_col, self.no_do, self.no_by_arg)
+        err = self.failures.get(key)
+        if err is not None:
+            raise err
+        try:
+            return parse()
+        except ParseError as err:
+            self.failures[key] = err
+            raise
 
     def ident(self) -> Token:
         tok = self.tok

@@ -270,7 +270,15 @@ class BlockParser:
     def tactic(self) -> Node:
         self.enter()
         node = self.tactic_atom()
-        while self.tok.kind == T.SYM and self.tok.text in ("<;>", "<|>"):
+        while self.tok.kind == T.SYM:
+            text = self.tok.text
+            if text in self.trailing_tactic_notations:
+                res = self.trailing_tactic(node)
+                if res is not None:
+                    node = res
+                    continue
+            if text not in ("<;>", "<|>"):
+                break
             node = Node("tactic_combinator", [node, self.advance(), self.tactic_atom()])
         self.leave()
         return node

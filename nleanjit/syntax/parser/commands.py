@@ -10,6 +10,7 @@ hides the rest of the file (Lean's `consumeCommandError`).
 from __future__ import annotations
 
 from nleanjit.syntax import tokens as T
+from nleanjit.syntax.lexer import IDENT_RE
 from nleanjit.syntax.parser.base import MAX_PREC, ParseError
 from nleanjit.syntax.tree import Node
 
@@ -52,7 +53,7 @@ class CommandParser:
         if tok.kind == T.DOC or tok.kind == T.MODDOC:
             return True
         if tok.kind == T.SYM:
-            if tok.text == "@[":
+            if tok.text == "@[" or _is_hash_word(tok.text):
                 return True
             if tok.text == "#" and self.peek().kind == T.IDENT and not self.peek().leading:
                 return True
@@ -73,6 +74,7 @@ class CommandParser:
         if tok.kind == T.MODDOC:
             return Node("module_doc", [self.advance()])
         mods = self.modifiers()
+        self.attr_kind = _attr_kind(mods)
         node = self.command_after_modifiers(mods)
         if mods.children:
             node.children.insert(0, mods)
@@ -83,17 +85,44 @@ class CommandParser:
         if tok.kind == T.IDENT:
             handler = _COMMAND_WORDS.get(tok.text)
             if handler is not None:
+                if tok.text in self.command_notations:  # `open private …` next to `open …`
+                    return self.longest_command(getattr(self, handler), self.user_command)
                 return getattr(self, handler)()
             if tok.text in self.command_notations:
                 return self.user_command()
         elif tok.kind == T.SYM:
             if tok.text == "#" and self.peek().kind == T.IDENT and not self.peek().leading:
                 return self.hash_command()
+            if _is_hash_word(tok.text):  # a user token such as `#lint`, `#print` (from `#print prefix`)
+                if tok.text in self.command_notations:
+                    return self.longest_command(self.user_command, self.hash_command)
+                return self.hash_command()
             if tok.text in self.command_notations:
                 return self.user_command()
         if tok.kind == T.ERROR:
             raise ParseError(tok, "command", tok.error)
         raise self.fail("command")
+
+    def longest_command(self, *alternatives) -> Node:
+        """Run each parser from here and keep the one that reads furthest, as Lean's
+        `longestMatch` does between built-in and user parsers of the same keyword."""
+        start = self.mark()
+        best = None
+        error: ParseError | None = None
+        for parse in alternatives:
+            try:
+                node = parse()
+            except ParseError as err:
+                if error is None or err.token.offset > error.token.offset:
+                    error = err
+            else:
+                if best is None or self.i > best[0]:
+                    best = (self.i, node, self.mark())
+            self.reset(start)
+        if best is None:
+            raise error or self.fail("command")
+        self.reset(best[2])
+        return best[1]
 
     def modifiers(self) -> Node:
         kids: list = []
@@ -380,25 +409,35 @@ class CommandParser:
             kids.append(self.advance())
 
     def namespace(self) -> Node:
-        return Node("namespace", [self.advance(), self.ident()])
+        kids = [self.advance(), self.ident()]
+        self.enter_scope("namespace", kids[1].text)
+        return Node("namespace", kids)
 
     def section(self) -> Node:
         kids = [self.advance()]
         if kids[0].text == "noncomputable":
             kids.append(self.expect("section"))
         self.same_line_ident(kids)
+        self.enter_scope("section")
         return Node("section", kids)
 
     def end(self) -> Node:
         kids = [self.advance()]
         self.same_line_ident(kids)
+        self.exit_scope()
         return Node("end", kids)
 
     def import_(self) -> Node:
+        """`import M`, `import all M` (after `public`/`meta` modifiers); the imported syntax is active from here on."""
         kids = [self.advance()]
-        kids.append(self.ident())
-        while self.tok.kind == T.IDENT and self.tok.line == kids[-1].line and self.tok.text not in self.reserved:
+        if self.at_word("all") and self.peek().kind == T.IDENT and self.peek().line == self.tok.line:
             kids.append(self.advance())
+        modules = [self.ident()]
+        while self.tok.kind == T.IDENT and self.tok.line == modules[-1].line and self.tok.text not in self.reserved:
+            modules.append(self.advance())
+        kids.extend(modules)
+        for module in modules:
+            self.import_module(module.text)
         return Node("import", kids)
 
     def prelude(self) -> Node:
@@ -441,10 +480,13 @@ class CommandParser:
         kids.append(self.term())
         return Node("unif_hint", kids)
 
-    def open_args(self, kids: list) -> None:
+    def open_args(self, kids: list, activate: bool = True) -> None:
+        """The namespaces of `open`/`export` and their `hiding`/`renaming`/`( )` clauses;
+        `open` also activates the namespaces' scoped syntax."""
         if self.at_word("scoped"):
             kids.append(self.advance())
         kids.append(self.ident())
+        names = [kids[-1].text]
         while True:
             tok = self.tok
             if tok.kind == T.IDENT and tok.text == "hiding":
@@ -468,7 +510,10 @@ class CommandParser:
                 kids.append(self.advance())
             elif tok.kind == T.IDENT and tok.text not in self.reserved and self.col_ok():
                 kids.append(self.advance())
+                names.append(kids[-1].text)
             else:
+                if activate:
+                    self.open_namespaces(names)
                 return
 
     def open_(self) -> Node:
@@ -481,7 +526,7 @@ class CommandParser:
 
     def export(self) -> Node:
         kids = [self.advance()]
-        self.open_args(kids)
+        self.open_args(kids, activate=False)
         return Node("export", kids)
 
     def variable(self) -> Node:
@@ -553,10 +598,15 @@ class CommandParser:
         return Node(kids[0].text, kids)
 
     def hash_command(self) -> Node:
+        """`#check e`, `#print axioms f`, …: `#` and a name, or one `#name` token when user syntax made it one."""
         hash_tok = self.advance()
-        name = self.advance()
-        kids = [hash_tok, name]
-        cmd = name.text
+        if hash_tok.text == "#":
+            name = self.advance()
+            kids = [hash_tok, name]
+        else:
+            name = hash_tok
+            kids = [hash_tok]
+        cmd = name.text.lstrip("#")
         if self.at_sym("!") and not self.tok.leading:
             kids.append(self.advance())
         if cmd == "guard_msgs":
@@ -579,7 +629,7 @@ class CommandParser:
             if cmd in ("help", "lint", "instances"):
                 while self.tok.kind == T.IDENT and self.tok.line == name.line:
                     kids.append(self.advance())
-            elif self.can_start_term():
+            else:
                 kids.append(self.term())
             if self.at_word("in"):
                 kids.append(self.advance())
@@ -588,6 +638,17 @@ class CommandParser:
             if self.can_start_term() and self.col_ok():
                 kids.append(self.term())
         return Node("hash_command", kids)
+
+
+def _is_hash_word(text: str) -> bool:
+    return len(text) > 1 and text[0] == "#" and IDENT_RE.fullmatch(text, 1) is not None
+
+
+def _attr_kind(mods: Node) -> str | None:
+    for child in mods.children:
+        if type(child) is not Node and child.text in ATTR_KIND_WORDS:
+            return child.text
+    return None
 
 
 def err_index(parser, err: ParseError) -> int:

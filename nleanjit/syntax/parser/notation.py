@@ -6,11 +6,18 @@ atoms join the token table (the rest of the file is lexed again with them),
 identifier-like atoms become keywords, and its pattern becomes a parser for
 its category for the rest of the file, at its precedence — as Lean's
 `addParserTokens` and parser-extension attributes do.
+
+Every declaration is first turned into a `SyntaxDecl` (the data of the
+declaration) and then *applied* to the parser's tables; the declarations that
+Lean would export (not `local`) are collected into the module's `SyntaxEnv`,
+and `import_env` applies another module's declarations the same way. `scoped`
+declarations wait in `pending_scoped` until their namespace is opened.
 """
 
 from __future__ import annotations
 
 from nleanjit.syntax import tokens as T
+from nleanjit.syntax.env import SyntaxDecl, SyntaxEnv
 from nleanjit.syntax.lexer import IDENT_RE
 from nleanjit.syntax.parser.base import ARG_PREC, LEAD_PREC, MAX_PREC, MIN_PREC, ParseError
 from nleanjit.syntax.parser.terms import Operator
@@ -24,6 +31,10 @@ _DSL_FUNCTIONS = frozenset(["sepBy", "sepBy1", "many", "many1", "optional", "gro
                             "sepByIndentSemicolon", "notFollowedBy", "lookahead", "orelse", "first"])
 _DSL_NOOPS = frozenset(["ppSpace", "ppLine", "ppHardSpace", "ppAllowUngrouped", "ppHardLineUnlessUngrouped",
                         "colGt", "colGe", "colEq", "lineEq", "checkColGt", "noWs", "ws", "linebreak", "ppDedentIfGrouped"])
+_INFIX_KINDS = frozenset(["infix", "infixl", "infixr", "prefix", "postfix"])
+# Categories that `command()` parses before it looks at a command's first atom:
+# `mods:declModifiers "alias " …` is indexed by `alias`.
+_COMMAND_PREFIX_CATEGORIES = frozenset(["declModifiers", "docComment", "attributes"])
 
 
 class Item:
@@ -32,11 +43,27 @@ class Item:
     __slots__ = ("kind", "text", "prec", "items", "sep")
 
     def __init__(self, kind: str, text: str = "", prec: int = 0, items=None, sep: str | None = None):
-        self.kind = kind  # atom | cat | opt | many | many1 | sepby | sepby1 | alt
+        self.kind = kind  # atom | word (`&"x"`, not a keyword) | cat | seq | opt | many | many1 | sepby | sepby1 | alt
         self.text = text  # the atom, or the category name
         self.prec = prec
         self.items = items or []
         self.sep = sep
+
+    def __str__(self) -> str:
+        kind = self.kind
+        if kind == "atom":
+            return f'"{self.text}"'
+        if kind == "word":
+            return f'&"{self.text}"'
+        if kind == "cat":
+            return f"{self.text}:{self.prec}"
+        inner = " ".join(str(it) for it in self.items)
+        if kind == "alt":
+            return "(" + " <|> ".join(str(it) for it in self.items) + ")"
+        if kind in ("sepby", "sepby1"):
+            return f'{kind}({inner}, "{self.sep}")'
+        suffix = {"opt": "?", "many": "*", "many1": "+"}.get(kind, "")
+        return f"({inner}){suffix}"
 
 
 class Notation:
@@ -56,7 +83,109 @@ class NotationParser:
         self.tactic_notations: dict[str, list[Notation]] = {}
         self.command_notations: dict[str, list[Notation]] = {}
         self.category_notations: dict[str, dict[str, list[Notation]]] = {}
+        self.trailing_tactic_notations: dict[str, list[Notation]] = {}  # `t:tactic " <;> " "[" …`
+        self.syntax_abbrevs: dict[str, list[Item]] = {}  # `syntax name := p`
         self.try_trailing_notation = self.trailing_notation
+        # The module's syntax environment: imported declarations, then its own
+        # exported ones; `known_decls` keeps diamond imports from applying twice.
+        self.env_decls: list[SyntaxDecl] = []
+        self.known_decls: set[SyntaxDecl] = set()
+        self.pending_scoped: dict[str, list[SyntaxDecl]] = {}
+        self.active_scopes: set[str] = set()
+        self.scopes: list[tuple[str, str]] = []  # open `namespace`/`section`/`mutual` blocks
+        self.attr_kind: str | None = None  # `local` / `scoped` before the current command
+        self.skip_bodies = False  # scanning a module for its exports: no macro/elab bodies
+
+    # -- the syntax environment ---------------------------------------------
+    def export_env(self) -> SyntaxEnv:
+        return SyntaxEnv(tuple(self.env_decls))
+
+    def import_env(self, env: SyntaxEnv) -> None:
+        """Apply an imported module's declarations (Lean's import of parser extensions)."""
+        atoms: list[str] = []
+        for decl in env.decls:
+            if decl in self.known_decls:
+                continue
+            self.known_decls.add(decl)
+            self.env_decls.append(decl)
+            if decl.scope is not None and decl.scope not in self.active_scopes:
+                self.pending_scoped.setdefault(decl.scope, []).append(decl)
+            else:
+                atoms.extend(self.apply_decl(decl))
+        self.add_tokens(atoms)
+
+    def import_module(self, name: str) -> None:
+        if self.resolver is None:
+            return
+        env = self.resolver.env_of(name)
+        if env is not None:
+            self.import_env(env)
+
+    def declare(self, decl: SyntaxDecl) -> None:
+        """A declaration of this module: active from here on, exported unless `local`."""
+        if self.attr_kind != "local":
+            self.known_decls.add(decl)
+            self.env_decls.append(decl)
+        self.add_tokens(self.apply_decl(decl))
+
+    def decl_scope(self) -> str | None:
+        if self.attr_kind != "scoped":
+            return None
+        return self.current_namespace() or None
+
+    def current_namespace(self) -> str:
+        return ".".join(name for kind, name in self.scopes if kind == "namespace" and name)
+
+    def activate_scope(self, namespace: str) -> None:
+        """`open N` / `namespace N`: N's scoped syntax becomes active."""
+        if namespace in self.active_scopes:
+            return
+        self.active_scopes.add(namespace)
+        decls = self.pending_scoped.pop(namespace, None)
+        if decls:
+            atoms: list[str] = []
+            for decl in decls:
+                atoms.extend(self.apply_decl(decl))
+            self.add_tokens(atoms)
+
+    def enter_scope(self, kind: str, name: str = "") -> None:
+        self.scopes.append((kind, name))
+        if kind == "namespace":
+            full = self.current_namespace()
+            parts = full.split(".")
+            for n in range(1, len(parts) + 1):
+                self.activate_scope(".".join(parts[:n]))
+
+    def exit_scope(self) -> None:
+        # Scoped and local syntax stays active past `end` (an over-approximation:
+        # Lean deactivates it), so nothing else to undo here.
+        if self.scopes:
+            self.scopes.pop()
+
+    def open_namespaces(self, names: list[str]) -> None:
+        """`open A B`: each name relative to the current namespace and its parents, as Lean resolves it."""
+        parts = self.current_namespace().split(".") if self.scopes else []
+        for name in names:
+            self.activate_scope(name)
+            for n in range(1, len(parts) + 1):
+                self.activate_scope(".".join(parts[:n] + [name]))
+
+    def apply_decl(self, decl: SyntaxDecl) -> list[str]:
+        """Register one declaration in the parser's tables; returns the atoms the token table needs."""
+        kind = decl.kind
+        if kind == "category":
+            self.category_notations.setdefault(decl.name, {})
+            return []
+        items = list(decl.items)
+        if kind == "abbrev":
+            self.syntax_abbrevs[decl.name] = items
+            atoms: list[str] = []
+            _collect_atoms(items, atoms)
+            return atoms
+        if kind in _INFIX_KINDS:
+            return self.apply_operator(kind, decl.prec, items)
+        prec = MAX_PREC if decl.prec is None else decl.prec
+        return self.register_pattern(decl.category or "term", prec, items)
 
     # -- declarations -------------------------------------------------------
     def precedence(self, kids: list) -> int | None:
@@ -109,34 +238,43 @@ class NotationParser:
                 raise self.fail("'=>'")
         kids.append(Node("pattern", pattern))
         kids.append(self.advance())
-        kids.append(self.term())
-        self.register_notation(kw.text, prec, items)
+        decl = SyntaxDecl(kw.text, "term", prec, tuple(items), self.decl_scope())
+        self.parse_body(decl, kids, self.term)
         return Node("notation", kids)
 
-    def register_notation(self, kind: str, prec: int | None, items: list[Item]) -> None:
+    def parse_body(self, decl: SyntaxDecl, kids: list, body) -> None:
+        """The right of `=>`; the declaration holds even when its body has an error (or is skipped)."""
+        if self.skip_bodies:
+            self.declare(decl)
+            return
+        try:
+            kids.append(body())
+        except ParseError:
+            self.declare(decl)
+            raise
+        self.declare(decl)
+
+    def apply_operator(self, kind: str, prec: int | None, items: list[Item]) -> list[str]:
         atoms = [it.text for it in items if it.kind == "atom"]
         if not atoms:
-            return
+            return []
         p = MAX_PREC if prec is None else prec
-        if kind in ("infix", "infixl", "infixr", "prefix", "postfix"):
-            atom = atoms[0]
-            if kind == "infixl":
-                self.operators[atom] = Operator(p, p, p + 1)
-            elif kind == "infixr":
-                self.operators[atom] = Operator(p, p + 1, p)
-            elif kind == "infix":
-                self.operators[atom] = Operator(p, p + 1, p + 1)
-            elif kind == "prefix":
-                self.prefix[atom] = (p, p)
-            else:
-                self.postfix[atom] = p
-            if IDENT_RE.fullmatch(atom):
-                self.reserved.add(atom)
-                if kind.startswith("infix"):
-                    self.word_operators.add(atom)
-            self.add_tokens(atoms)
-            return
-        self.register_pattern("term", p, items)
+        atom = atoms[0]
+        if kind == "infixl":
+            self.operators[atom] = Operator(p, p, p + 1)
+        elif kind == "infixr":
+            self.operators[atom] = Operator(p, p + 1, p)
+        elif kind == "infix":
+            self.operators[atom] = Operator(p, p + 1, p + 1)
+        elif kind == "prefix":
+            self.prefix[atom] = (p, p)
+        else:
+            self.postfix[atom] = p
+        if IDENT_RE.fullmatch(atom):
+            self.reserved.add(atom)
+            if kind.startswith("infix"):
+                self.word_operators.add(atom)
+        return atoms
 
     def syntax_command(self) -> Node:
         kw = self.advance()
@@ -145,25 +283,29 @@ class NotationParser:
         self.named_options(kids)
         if kw.text == "syntax" and self.tok.kind == T.IDENT and self.peek().text == ":=":
             # `syntax name := parser`: a parser alias
+            name = self.advance()
+            kids.append(name)
             kids.append(self.advance())
-            kids.append(self.advance())
-            _items, pattern = self.syntax_items(stop=())
+            items, pattern = self.syntax_items(stop=())
             kids.append(Node("pattern", pattern))
+            self.declare(SyntaxDecl("abbrev", "", None, tuple(items), self.decl_scope(), name.text))
             return Node("syntax_abbrev", kids)
         items, pattern = self.syntax_items(stop=(":",))
         kids.append(Node("pattern", pattern))
         kids.append(self.expect(":"))
         cat_tok = self.advance()
         kids.append(cat_tok)
-        if kw.text != "syntax":
+        category = cat_tok.text.split(".")[-1]
+        decl = SyntaxDecl("syntax", category, prec, tuple(items), self.decl_scope())
+        if kw.text == "syntax":
+            self.declare(decl)
+        else:
             self.precedence(kids)
             if self.at_sym("<="):
                 kids.append(self.advance())
                 kids.append(self.term())
             kids.append(self.expect("=>"))
-            kids.append(self.term())
-        category = cat_tok.text.split(".")[-1]
-        self.register_pattern(category, MAX_PREC if prec is None else prec, items)
+            self.parse_body(decl, kids, self.term)
         return Node(kw.text, kids)
 
     def syntax_items(self, stop: tuple) -> tuple[list[Item], list]:
@@ -193,7 +335,7 @@ class NotationParser:
             pattern.append(self.advance())
             s = self.advance()
             pattern.append(s)
-            item = Item("atom", _atom_text(s.text))
+            item = Item("word", _atom_text(s.text))  # Lean's nonReservedSymbol: no keyword
         elif tok.kind == T.SYM and tok.text in ("!", "-"):
             pattern.append(self.advance())
             self.syntax_item(pattern)  # a lookahead guard (`!p`): it matches no tokens
@@ -302,29 +444,34 @@ class NotationParser:
     def declare_syntax_cat(self) -> Node:
         kids = [self.advance(), self.ident()]
         self.named_options(kids)
-        self.category_notations.setdefault(kids[1].text, {})
+        self.declare(SyntaxDecl("category", "", None, (), self.decl_scope(), kids[1].text))
         return Node("declare_syntax_cat", kids)
 
     # -- registration -------------------------------------------------------
-    def register_pattern(self, category: str, prec: int, items: list[Item]) -> None:
+    def register_pattern(self, category: str, prec: int, items: list[Item]) -> list[str]:
+        """Index a pattern by its first atom (leading) or by the atom after its category (trailing)."""
         items = _flatten(items)
         if not items:
-            return
+            return []
         atoms: list[str] = []
         _collect_atoms(items, atoms)
-        self.add_tokens(atoms)
-        while len(items) > 1 and items[0].kind in ("opt", "many"):
-            items = items[1:]  # `(docComment)? "#cmd" …`: index by the first atom
+        while len(items) > 1 and (
+            items[0].kind in ("opt", "many")
+            or (category == "command" and items[0].kind == "cat" and items[0].text in _COMMAND_PREFIX_CATEGORIES)
+        ):
+            items = items[1:]  # `(docComment)? "#cmd" …`, `mods:declModifiers "alias " …`: index by the first atom
         first = items[0]
-        if category == "term" and first.kind == "cat" and first.text == "term" and len(items) > 1 and items[1].kind == "atom":
-            self.trailing_notations.setdefault(items[1].text, []).append(Notation(category, prec, items, True))
-            if IDENT_RE.fullmatch(items[1].text):
-                self.reserved.add(items[1].text)
-            return
-        if first.kind != "atom":
-            return  # patterns led by a category are beyond this parser's user-syntax support
+        if first.kind == "cat" and first.text == category and len(items) > 1 and items[1].kind == "atom":
+            table = {"term": self.trailing_notations, "tactic": self.trailing_tactic_notations}.get(category)
+            if table is not None:
+                table.setdefault(items[1].text, []).append(Notation(category, prec, items, True))
+                if category == "term" and IDENT_RE.fullmatch(items[1].text):
+                    self.reserved.add(items[1].text)
+            return atoms
+        if first.kind not in ("atom", "word"):
+            return atoms  # patterns led by another category are beyond this parser's user-syntax support
         lead = first.text
-        if IDENT_RE.fullmatch(lead) and category in ("term", "command"):
+        if first.kind == "atom" and IDENT_RE.fullmatch(lead) and category in ("term", "command"):
             self.reserved.add(lead)
         table = {
             "term": self.leading_notations,
@@ -334,8 +481,11 @@ class NotationParser:
         if table is None:
             table = self.category_notations.setdefault(category, {})
         table.setdefault(lead, []).append(Notation(category, prec, items, False))
+        return atoms
 
     def add_tokens(self, atoms: list[str]) -> None:
+        if not atoms:
+            return
         new = [a for a in atoms if a and not IDENT_RE.fullmatch(a) and a not in self.lx.table]
         if new:
             self.lx.relex_from(self.i, self.lx.table.extended(new))
@@ -376,6 +526,18 @@ class NotationParser:
                 self.reset(start)
         return None
 
+    def trailing_tactic(self, lhs: Node) -> Node | None:
+        """`t <;> [t1; t2]`: a tactic pattern led by `tactic`, tried after a complete tactic."""
+        start = self.mark()
+        for notation in self.trailing_tactic_notations.get(self.tok.text, ()):
+            try:
+                kids: list = [lhs]
+                self.match_items(notation.items[1:], kids)
+                return Node("tactic_notation", kids)
+            except ParseError:
+                self.reset(start)
+        return None
+
     def user_tactic(self):
         start = self.mark()
         error = None
@@ -410,7 +572,7 @@ class NotationParser:
 
     def match_item(self, item: Item, kids: list) -> None:
         kind = item.kind
-        if kind == "atom":
+        if kind == "atom" or kind == "word":
             tok = self.tok
             if tok.text == item.text and tok.kind in (T.SYM, T.IDENT):
                 kids.append(self.advance())
@@ -531,6 +693,28 @@ class NotationParser:
             return Node("interp", self.interpolated_string())
         if category in ("level",):
             return self.level()
+        if category == "declModifiers":
+            return self.modifiers()
+        if category in ("optConfig", "config"):
+            return self.config_items()
+        if category in ("rcasesPat", "rcasesPatMed", "rcasesPatLo"):
+            return self.rcases_pattern()
+        if category == "rintroPat":
+            return self.rcases_pattern(arg=True)
+        if category in ("declSig", "optDeclSig"):
+            kids = []
+            self.decl_binders(kids)
+            self.opt_type(kids)
+            return Node("decl_sig", kids)
+        if category == "declVal":
+            kids = []
+            self.decl_body(kids)
+            return Node("decl_val", kids)
+        abbrev = self.syntax_abbrevs.get(category)
+        if abbrev is not None:
+            kids = []
+            self.match_items(abbrev, kids)
+            return Node(category, kids)
         table = self.category_notations.get(category)
         if table is not None:
             start = self.mark()
@@ -544,6 +728,21 @@ class NotationParser:
             raise self.fail(category)
         # an unknown parser alias: the best general guess is a term
         return self.term(MAX_PREC if prec >= MAX_PREC else MIN_PREC)
+
+
+    def config_items(self) -> Node:
+        """Lean's `optConfig`: `+opt`, `-opt`, `(opt := v)`, `(config := v)`, any number."""
+        kids: list = []
+        while True:
+            tok = self.tok
+            nxt = self.peek()
+            if tok.kind == T.SYM and tok.text in ("+", "-") and nxt.kind == T.IDENT and not nxt.leading:
+                kids.append(self.advance())
+                kids.append(self.advance())
+            elif tok.kind == T.SYM and tok.text == "(" and nxt.kind == T.IDENT and self.peek(2).text == ":=":
+                kids.append(self.named_argument())
+            else:
+                return Node("config", kids)
 
 
 def _atom_text(literal: str) -> str:
@@ -566,5 +765,5 @@ def _collect_atoms(items: list[Item], out: list[str]) -> None:
     for it in items:
         if it.kind == "atom":
             out.append(it.text)
-        else:
+        elif it.kind != "word":  # non-reserved atoms never enter the token table
             _collect_atoms(it.items, out)

@@ -489,6 +489,9 @@ class TermParser:
         return self.comma_terms("⟩", "anonymous_ctor")
 
     def list_literal(self) -> Node:
+        return self.choice("list", self.list_or_range)
+
+    def list_or_range(self) -> Node:
         nxt = self.peek()
         if nxt.kind == T.SYM and nxt.text == ":":
             return self.range_literal()
@@ -527,6 +530,9 @@ class TermParser:
 
     def brace_term(self) -> Node:
         """`{ x := 1, y }`, `{ s with x := 1 }`, `{ x // p }`, `{x : α} → β`, `{a, b}`."""
+        return self.choice("brace", self.brace_alternatives)
+
+    def brace_alternatives(self) -> Node:
         start = self.mark()
         saved = self.pos_col
         try:
@@ -736,6 +742,9 @@ class TermParser:
         return Node("binder", kids)
 
     def fun_binder(self) -> Node:
+        return self.choice("fun_binder", self.fun_binder_alternatives)
+
+    def fun_binder_alternatives(self) -> Node:
         tok = self.tok
         if tok.kind == T.SYM and tok.text in ("{", "[", "⦃", "{{", "("):
             start = self.mark()
