@@ -117,6 +117,7 @@ class Scheduler:
         self.stats = SchedulerStats()
         self.ready = threading.Event()
         self.load_error: BaseException | None = None
+        self.stopped = False  # the thread has ended: nothing submitted now would ever run
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._waiting_lock = threading.Lock()
         self._waiting_count = 0
@@ -141,6 +142,9 @@ class Scheduler:
         """Queue the sequences of one request; raise 429 when the waiting queue is full."""
         if self.load_error is not None or not self.ready.is_set():
             raise errors.not_ready()
+        if self.stopped:
+            raise errors.APIError(503, "The server is shutting down.", type="server_error",
+                                  code="shutting_down", headers={"Retry-After": str(RETRY_AFTER_S)})
         if len(sequences) > self.max_queue + self.max_batch:  # could never be admitted
             raise errors.invalid_param("n", f"This request needs {len(sequences)} sequences (prompts x n); "
                                             f"the server takes at most {self.max_queue + self.max_batch}.")
@@ -175,16 +179,27 @@ class Scheduler:
         self._publish_stats(force=True)
         try:
             while True:
-                idle = not self._running and not self._pending
-                if not self._drain_commands(block=idle):
-                    break
-                self._admit()
-                if self._running:
-                    self._step()
-                # when idle, publish every turn so /metrics shows freed slots at once
-                self._publish_stats(force=not self._running and not self._pending)
+                try:
+                    if not self._turn():
+                        break
+                except Exception as exc:  # a bug here must fail requests, never hang them
+                    log.error("scheduler turn failed; failing the requests in flight", exc_info=exc)
+                    self._fail_everything(errors.internal_error())
         finally:
+            self.stopped = True
             self._shutdown()
+
+    def _turn(self) -> bool:
+        """One turn: commands, admissions, one engine step.  False once told to stop."""
+        idle = not self._running and not self._pending
+        if not self._drain_commands(block=idle):
+            return False
+        self._admit()
+        if self._running:
+            self._step()
+        # when idle, publish every turn so /metrics shows freed slots at once
+        self._publish_stats(force=not self._running and not self._pending)
+        return True
 
     def _drain_commands(self, block: bool) -> bool:
         """Apply every queued command; False once told to stop."""
@@ -305,14 +320,27 @@ class Scheduler:
         if self._on_stats is not None:
             self._on_stats(self.stats)
 
-    def _shutdown(self) -> None:
-        gone = errors.APIError(503, "The server is shutting down.", type="server_error",
-                               code="shutting_down", headers={"Retry-After": str(RETRY_AFTER_S)})
+    def _fail_everything(self, exc: BaseException) -> None:
         groups = {id(g): g for g in self._running.values()}
         groups.update({id(g): g for g, _ in self._pending})
         for group in groups.values():
-            self._fail_group(group, gone)
-        self._publish_stats(force=True)
+            self._fail_group(group, exc)
+
+    def _shutdown(self) -> None:
+        gone = errors.APIError(503, "The server is shutting down.", type="server_error",
+                               code="shutting_down", headers={"Retry-After": str(RETRY_AFTER_S)})
+        while True:  # submissions that raced with the stop command
+            try:
+                kind, arg = self._commands.get_nowait()
+            except queue.Empty:
+                break
+            if kind == "submit":
+                for seq in arg.sequences:
+                    self._pending.append((arg, seq))
+        try:
+            self._fail_everything(gone)
+        finally:
+            self._publish_stats(force=True)
 
 
 def _put_all(items) -> None:

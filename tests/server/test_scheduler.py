@@ -214,3 +214,47 @@ def test_load_failure_is_reported_and_requests_get_503():
     sched, err = asyncio.run(main())
     assert isinstance(sched.load_error, model.ModelFileMissing)
     assert err.status == 503
+
+
+def test_a_scheduler_bug_fails_requests_instead_of_hanging_them():
+    engine = ScriptedEngine()
+
+    class Broken(Scheduler):
+        def _admit(self):
+            if any(seq.request_id.startswith("boom") for _, seq in self._pending):
+                raise RuntimeError("bookkeeping bug")
+            super()._admit()
+
+    async def main():
+        sched = Broken(lambda: engine, max_batch=2, max_queue=4)
+        sched.start(asyncio.get_running_loop())
+        await asyncio.get_running_loop().run_in_executor(None, sched.ready.wait, 5)
+        with pytest.raises(errors.APIError) as boom:
+            await _drain(sched.submit([_seq("boom-0", 1, 2)]))
+        assert boom.value.status == 500
+        ok = await _drain(sched.submit([_seq("fine-0", 1, 2)]))
+        sched.stop()
+        with pytest.raises(errors.APIError) as info:
+            sched.submit([_seq("late-0", 1, 1)])
+        return ok, info.value
+
+    ok, late = asyncio.run(main())
+    assert [e.text for e in ok] == ["<1:1>", "<1:2>"]
+    assert late.status == 503 and late.code == "shutting_down"
+
+
+def test_requests_still_waiting_at_shutdown_get_503():
+    engine = ScriptedEngine(step_s=0.002)
+
+    async def run(sched):
+        running = sched.submit([_seq("run-0", 1, 5_000)])
+        waiting = sched.submit([_seq("wait-0", 2, 2)])
+        await asyncio.wait_for(running.next(), 5)
+        await asyncio.get_running_loop().run_in_executor(None, sched.stop)
+        for group in (running, waiting):
+            with pytest.raises(errors.APIError) as info:
+                await _drain(group)
+            assert info.value.status == 503
+        return True
+
+    assert _with_scheduler(engine, run, max_batch=1, max_queue=4)
