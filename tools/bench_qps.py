@@ -9,7 +9,7 @@
 Sends N requests at concurrency C (C keep-alive connections, each sending its
 next request when the last one ends) and prints requests/s and the P50/P90/P99
 of the end-to-end latency and, for streamed requests, of the time to the first
-token (the first SSE event).  Completions use ``ignore_eos`` so each one is
+token (the first SSE event carrying generated text).  Completions use ``ignore_eos`` so each one is
 exactly ``--max-tokens`` tokens.  Without ``--url`` it starts ``nleanjit serve``
 on a free loopback port and stops it at the end.
 
@@ -77,9 +77,9 @@ class Connection:
                     break
                 piece = await self.reader.readexactly(size)
                 await self.reader.readexactly(2)
-                if ttft is None and stream and b"data: " in piece:
-                    ttft = time.perf_counter() - started
                 payload += piece
+                if ttft is None and stream and carries_token(payload):
+                    ttft = time.perf_counter() - started
         elif length is not None:
             payload = await self.reader.readexactly(length)
         return status, time.perf_counter() - started, ttft, payload
@@ -87,6 +87,22 @@ class Connection:
     def close(self):
         if self.writer is not None:
             self.writer.close()
+
+
+def carries_token(sse: bytes) -> bool:
+    """Whether an SSE body so far has an event with generated text (chat's opening
+    role-only chunk does not count) or a finish."""
+    for line in sse.split(b"\n"):
+        if not line.startswith(b"data: {"):
+            continue
+        try:
+            event = json.loads(line[6:])
+        except ValueError:  # an event cut between two chunks
+            continue
+        for choice in event.get("choices", ()):
+            if choice.get("text") or (choice.get("delta") or {}).get("content") or choice.get("finish_reason"):
+                return True
+    return False
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -65,3 +65,26 @@ def test_a_client_that_disconnects_mid_stream_frees_its_slot(server, chat_model_
     assert server.metric("nleanjit_client_disconnects_total") >= 1
     # the KV blocks went back (prefix-cached prompt blocks may stay resident but are reusable)
     assert server.metric("nleanjit_kv_cache_blocks_used") <= kv_idle + 2
+
+
+def test_a_client_that_gives_up_on_a_plain_request_frees_its_slot_too(server, chat_model_id):
+    import json
+    import socket
+
+    aborted = server.metric("nleanjit_sequences_aborted_total")
+    body = json.dumps({"model": chat_model_id, "prompt": "go", "max_tokens": 1500, "ignore_eos": True}).encode()
+    port = int(server.base.rsplit(":", 1)[1])
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(b"POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Authorization: Bearer " + server.api_key.encode() + b"\r\n"
+                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and server.metric("nleanjit_running_sequences") != 1:
+        time.sleep(0.05)
+    assert server.metric("nleanjit_running_sequences") == 1
+    sock.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and server.metric("nleanjit_running_sequences") != 0:
+        time.sleep(0.05)
+    assert server.metric("nleanjit_running_sequences") == 0
+    assert server.metric("nleanjit_sequences_aborted_total") == aborted + 1
