@@ -47,6 +47,17 @@ def run_from_args(args) -> int:
         print(f"nleanjit serve: error: {exc}", file=sys.stderr)
         return 2
     os.environ.update(config.to_env())  # the workers rebuild the app from the environment
+    import logging
+
+    ours = logging.getLogger("nleanjit")  # Sanic configures its own loggers, not ours
+    if not ours.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        ours.addHandler(handler)
+        ours.setLevel(logging.INFO)
+        ours.propagate = False
+    print(f"nleanjit serve: http://{args.host}:{args.port}/v1 ({args.workers} worker(s); models load "
+          f"in the background, GET /health says when they are ready)", file=sys.stderr, flush=True)
     serve(args.host, args.port, args.workers)
     return 0
 
