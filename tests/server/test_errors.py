@@ -182,3 +182,14 @@ def test_a_model_without_a_chat_template_is_a_clear_400_and_still_completes(tiny
     with pytest.raises(openai.BadRequestError) as info:
         client.embeddings.create(model="tiny-bert", input="hello", dimensions=16)
     assert _error_of(info.value)["param"] == "dimensions"
+
+
+def test_tokenizer_routes_check_their_input(server, chat_model_id):
+    status, _, body = server.request("POST", "/detokenize", {"model": chat_model_id, "tokens": [1, 999999]})
+    assert status == 400 and body["error"]["param"] == "tokens[1]"
+    status, _, body = server.request("POST", "/tokenize", {"model": chat_model_id})
+    assert status == 400 and "exactly one" in body["error"]["message"]
+    status, _, body = server.request("POST", "/tokenize", {"model": "nope", "prompt": "x"})
+    assert status == 404 and body["error"]["code"] == "model_not_found"
+    status, _, body = server.request("POST", "/v1/completions", {"model": chat_model_id, "prompt": [7, 99999]})
+    assert status == 400 and body["error"]["param"] == "prompt[1]"
