@@ -21,7 +21,8 @@ those), so the queue is never unbounded.  Aborting (a client that disconnects)
 frees the sequence's KV cache on the next turn of the loop.
 
 ``EmbeddingRunner`` does the same job, more simply, for the encoder: one thread,
-a bounded number of requests in flight.
+a bounded number of requests in flight, and the requests that wait together
+embedded in one batch.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ import logging
 import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -349,37 +349,127 @@ def _put_all(items) -> None:
 
 
 class EmbeddingRunner:
-    """Runs ``engine.embed`` on one dedicated thread, with at most ``max_in_flight`` requests."""
+    """Runs ``engine.embed`` on one dedicated thread, batching requests that wait together.
 
-    def __init__(self, load_engine: Callable[[], Any], *, max_in_flight: int = 256):
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nleanjit-embed")
-        self._load = self._executor.submit(load_engine)
+    Requests that queue up while the encoder is busy are embedded in one call (up to
+    ``max_batch_inputs`` inputs), then split back; if that call fails, each request is
+    retried alone so that an error (an input too long) reaches only its own request.
+    At most ``max_in_flight`` requests wait; more get 429."""
+
+    def __init__(self, load_engine: Callable[[], Any], *, max_in_flight: int = 256,
+                 max_batch_inputs: int = 64):
+        self._load_engine = load_engine
         self.max_in_flight = max_in_flight
+        self.max_batch_inputs = max_batch_inputs
         self.in_flight = 0
+        self.engine = None
+        self.load_error: BaseException | None = None
+        self._ready = threading.Event()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._thread_main, name="nleanjit-embed", daemon=True)
+        self._thread.start()
 
     @property
     def ready(self) -> bool:
-        return self._load.done()
-
-    @property
-    def load_error(self) -> BaseException | None:
-        return self._load.exception() if self._load.done() else None
-
-    @property
-    def engine(self):
-        return self._load.result() if self._load.done() and self._load.exception() is None else None
+        return self._ready.is_set()
 
     async def embed(self, inputs, truncate: bool):
         if not self.ready or self.load_error is not None:
             raise errors.not_ready()
         if self.in_flight >= self.max_in_flight:
             raise errors.queue_full(RETRY_AFTER_S)
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         self.in_flight += 1
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, self.engine.embed, inputs, truncate)
+            self._jobs.put((list(inputs), truncate, future, loop))
+            return await future
         finally:
             self.in_flight -= 1
 
     def stop(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._jobs.put(None)
+        self._thread.join(10)
+
+    # --- embedding thread ---------------------------------------------------------
+
+    def _thread_main(self) -> None:
+        try:
+            self.engine = self._load_engine()
+        except BaseException as exc:
+            self.load_error = exc
+            log.error("loading the embedding model failed", exc_info=exc)
+            return
+        finally:
+            self._ready.set()
+        stopping = False
+        while not stopping:
+            job = self._jobs.get()
+            if job is None:
+                break
+            batch, count = [job], len(job[0])
+            while count < self.max_batch_inputs:
+                try:
+                    more = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                batch.append(more)
+                count += len(more[0])
+            self._run(batch)
+        while True:  # whatever raced with the stop
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                _settle(job, None, errors.APIError(503, "The server is shutting down.", type="server_error",
+                                                   code="shutting_down"))
+
+    def _run(self, batch: list) -> None:
+        groups: dict[tuple, list] = {}
+        for job in batch:  # one engine call takes one kind of input and one truncate flag
+            groups.setdefault((job[1], isinstance(job[0][0], str)), []).append(job)
+        for (truncate, _), jobs in groups.items():
+            inputs = [x for job in jobs for x in job[0]]
+            try:
+                result = self.engine.embed(inputs, truncate)
+            except Exception as exc:
+                if len(jobs) == 1:
+                    _settle(jobs[0], None, exc)
+                else:  # find out whose input it was: each request alone
+                    for job in jobs:
+                        self._run([job])
+                continue
+            start = 0
+            for job in jobs:
+                end = start + len(job[0])
+                _settle(job, _EmbeddingSlice(result.vectors[start:end], result.token_counts[start:end]), None)
+                start = end
+
+
+@dataclass(frozen=True)
+class _EmbeddingSlice:
+    """One request's part of a batched ``EmbeddingResult``."""
+
+    vectors: Any
+    token_counts: list
+
+
+def _settle(job, value, exc) -> None:
+    _, _, future, loop = job
+
+    def resolve():
+        if future.done():  # the client went away
+            return
+        if exc is not None:
+            future.set_exception(exc)
+        else:
+            future.set_result(value)
+
+    try:
+        loop.call_soon_threadsafe(resolve)
+    except RuntimeError:  # the loop is closed
+        pass

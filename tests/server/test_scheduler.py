@@ -258,3 +258,47 @@ def test_requests_still_waiting_at_shutdown_get_503():
         return True
 
     assert _with_scheduler(engine, run, max_batch=1, max_queue=4)
+
+
+class ScriptedEncoder:
+    """embed() returns one row per input: [len(text), index in the call]; "long" inputs raise."""
+
+    def __init__(self):
+        self.calls: list[int] = []
+        self.gate = threading.Event()
+
+    def embed(self, inputs, truncate=False):
+        self.gate.wait(5)
+        self.calls.append(len(inputs))
+        for i, text in enumerate(inputs):
+            if text.startswith("long") and not truncate:
+                raise model.InputTooLong(i, 999, 256)
+        import numpy as np
+
+        return model.EmbeddingResult(np.array([[len(t), i] for i, t in enumerate(inputs)], dtype=np.float32),
+                                     [len(t) for t in inputs])
+
+
+def test_embeddings_that_wait_together_share_one_call_and_errors_stay_their_own():
+    from server.scheduler import EmbeddingRunner
+
+    encoder = ScriptedEncoder()
+
+    async def main():
+        runner = EmbeddingRunner(lambda: encoder)
+        await asyncio.get_running_loop().run_in_executor(None, runner._ready.wait, 5)
+        first = asyncio.ensure_future(runner.embed(["a"], False))  # occupies the thread
+        await asyncio.sleep(0.05)
+        rest = [asyncio.ensure_future(runner.embed([t], False)) for t in ("bb", "long x", "cccc")]
+        await asyncio.sleep(0.05)
+        encoder.gate.set()
+        results = await asyncio.gather(first, *rest, return_exceptions=True)
+        runner.stop()
+        return results
+
+    a, b, bad, c = asyncio.run(main())
+    assert a.vectors.tolist() == [[1, 0]]
+    assert b.vectors[0, 0] == 2 and c.vectors[0, 0] == 4 and c.token_counts == [4]
+    assert isinstance(bad, model.InputTooLong)
+    # the first call alone, then the three waiting ones together, then each alone after the failure
+    assert encoder.calls[:2] == [1, 3] and sorted(encoder.calls[2:]) == [1, 1, 1]
