@@ -48,6 +48,8 @@ syntax (name := checkSimpFailure) "#check_simp " term " !~> " : command
 syntax (name := checkTactic) "#check_tactic " term " ~> " term " by " tactic : command
 syntax (name := checkTacticFailure) "#check_tactic_failure " term " by " tactic : command
 syntax (name := tacticExtension) "tactic_extension " ident : command
+syntax (name := unseal) "unseal " (ppSpace colGt ident)+ : command
+syntax (name := seal) "seal " (ppSpace colGt ident)+ : command
 syntax (name := guardTarget) "guard_target " (" = " <|> " =ₛ " <|> " =~ " <|> " =ₐ ") term : tactic
 """
 
@@ -160,7 +162,15 @@ def project_root(path) -> Path:
     return start
 
 
+_default_resolvers: dict[str, ModuleResolver] = {}
+
+
 def default_resolver(path) -> ModuleResolver:
-    """Search roots for a file: its project root and, for a Lake package, the packages it depends on."""
-    root = project_root(path)
-    return resolver_for([root, *_subfolders(root / ".lake" / "packages")])
+    """Search roots for a file: its project root and, for a Lake package, the packages it depends on.
+    Looked up once per directory (the files of a corpus share it)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    resolver = _default_resolvers.get(folder)
+    if resolver is None:
+        root = project_root(path)
+        resolver = _default_resolvers[folder] = resolver_for([root, *_subfolders(root / ".lake" / "packages")])
+    return resolver

@@ -279,7 +279,15 @@ class BlockParser:
                     continue
             if text not in ("<;>", "<|>"):
                 break
-            node = Node("tactic_combinator", [node, self.advance(), self.tactic_atom()])
+            op = self.advance()
+            saved = self.pos_col
+            if self.tok.col < saved:
+                # `t <;>` then a tactic on a line left of the block: Lean checks no
+                # column for tactic arguments, so they may follow right of its start
+                self.pos_col = self.tok.col
+            rhs = self.tactic_atom()
+            self.pos_col = saved
+            node = Node("tactic_combinator", [node, op, rhs])
         self.leave()
         return node
 
@@ -403,6 +411,8 @@ class BlockParser:
             self.pos_col = -1
             if not self.at_sym(close):
                 kids.append(self.rcases_pattern())
+                while close == ")" and self.rcases_pattern_start():  # rintro's `(a b : t)`
+                    kids.append(self.rcases_pattern())
                 if close == ")" and self.accept(":", kids):
                     kids.append(self.term())
                 while self.accept(",", kids):
@@ -442,12 +452,21 @@ class BlockParser:
             if alt_col >= 0 and kind == T.SYM and tok.text == "|" and tok.col >= alt_col:
                 kids.append(self.tactic_alternative())
                 continue
+            if kind == T.SYM and tok.text == "|" and len(kids) == 1 and kids[0].text == "intro" and tok.col >= self.pos_col:
+                alt_col = tok.col  # `intro | pat => tac`: match alternatives, on the next line too
+                continue
+            if kind == T.SYM and tok.text == "[" and type(kids[-1]) is not Node and kids[-1].text == "only":
+                kids.append(self.tactic_bracket_list())  # `only [lemmas]` has no column check
+                continue
             if kind == T.EOF or not self.col_ok():
                 break
             if kind == T.IDENT:
                 text = tok.text
                 if text in _TACTIC_ARG_WORDS:
                     kids.append(self.advance())
+                    continue
+                if kids[0].text in _INDUCTION_TACTICS and type(kids[-1]) is not Node and kids[-1].text == "with":
+                    kids.append(self.tactic())  # `induction l with simp [*]`: a tactic for every case
                     continue
                 if text in ("then", "else") or (text in self.reserved and text not in _TERM_WORDS_IN_TACTICS):
                     break
@@ -526,7 +545,7 @@ class BlockParser:
         self.pos_col = -1
         while not self.at_sym("]"):
             tok = self.tok
-            if tok.kind == T.SYM and tok.text in ("←", "<-", "-", "↓", "↑", "*"):
+            if tok.kind == T.SYM and tok.text in ("←", "<-", "-", "↓", "↑", "*", "=", "→"):  # `=`, `→`: grind
                 kids.append(self.advance())
                 if tok.text == "*" :
                     pass
@@ -559,6 +578,7 @@ _DO_WORDS = {
 # Tactics whose arguments are comma-separated lists; elsewhere a `,` ends the tactic.
 _COMMA_TACTICS = frozenset(["exists", "use", "existsi", "cases", "induction", "rcases", "obtain", "generalize", "case",
                             "case'", "refine_lift", "constructorm", "casesm", "interval_cases", "fun_induction", "fun_cases"])
+_INDUCTION_TACTICS = frozenset(["induction", "cases", "fun_induction", "fun_cases"])
 # rcases patterns (`⟨a, b⟩ | c`, `(h | h)`, `-`, `rfl`) follow these tactics.
-_RCASES_TACTICS = frozenset(["rcases", "obtain", "rintro", "rintros"])
+_RCASES_TACTICS = frozenset(["rcases", "obtain", "rintro", "rintros", "ext"])  # `ext` takes rintro patterns
 _TERM_WORDS_IN_TACTICS = frozenset(["fun", "by", "do", "if", "match", "let", "have", "show", "Type", "Sort", "Prop", "calc", "nofun", "nomatch", "suffices", "open", "set_option", "return"])

@@ -466,6 +466,9 @@ class CommandParser:
         kids = [self.advance(), self.ident(), self.expect("=>"), self.term()]
         while self.accept(",", kids):
             kids.append(self.term())
+        if self.at_word("where"):  # constraints, one per line: `guard l ≠ []`, `is_value x`
+            kids.append(self.advance())
+            kids.append(Node("constraints", self.layout_block(self.term, self.can_start_term)))
         return Node("grind_pattern", kids)
 
     def unif_hint(self) -> Node:

@@ -31,6 +31,8 @@ _DSL_FUNCTIONS = frozenset(["sepBy", "sepBy1", "many", "many1", "optional", "gro
                             "sepByIndentSemicolon", "notFollowedBy", "lookahead", "orelse", "first"])
 _DSL_NOOPS = frozenset(["ppSpace", "ppLine", "ppHardSpace", "ppAllowUngrouped", "ppHardLineUnlessUngrouped",
                         "colGt", "colGe", "colEq", "lineEq", "checkColGt", "noWs", "ws", "linebreak", "ppDedentIfGrouped"])
+# Layout checks against the position saved by the enclosing block (`base`).
+_DSL_COLUMN_CHECKS = {"colGt": "colgt", "checkColGt": "colgt", "colGe": "colge", "checkColGe": "colge"}
 _INFIX_KINDS = frozenset(["infix", "infixl", "infixr", "prefix", "postfix"])
 # Categories that `command()` parses before it looks at a command's first atom:
 # `mods:declModifiers "alias " …` is indexed by `alias`.
@@ -57,7 +59,11 @@ class Item:
             return f'&"{self.text}"'
         if kind == "cat":
             return f"{self.text}:{self.prec}"
-        inner = " ".join(str(it) for it in self.items)
+        if kind in ("colgt", "colge"):
+            return "colGt" if kind == "colgt" else "colGe"
+        inner = " ".join(s for s in (str(it) for it in self.items) if s)
+        if kind == "seq" and len(self.items) <= 1:
+            return inner  # a group of one item, or a formatting hint (empty)
         if kind == "alt":
             return "(" + " <|> ".join(str(it) for it in self.items) + ")"
         if kind in ("sepby", "sepby1"):
@@ -367,6 +373,8 @@ class NotationParser:
                     name = self.advance()
                     pattern.append(name)
                     text = name.text
+            if text in _DSL_COLUMN_CHECKS:
+                return Item(_DSL_COLUMN_CHECKS[text])
             if text in _DSL_NOOPS:
                 return Item("seq", items=[])
             if text in _DSL_FUNCTIONS and self.at_sym("(") and not self.tok.leading:
@@ -456,7 +464,7 @@ class NotationParser:
         atoms: list[str] = []
         _collect_atoms(items, atoms)
         while len(items) > 1 and (
-            items[0].kind in ("opt", "many")
+            items[0].kind in ("opt", "many", "colgt", "colge")
             or (category == "command" and items[0].kind == "cat" and items[0].text in _COMMAND_PREFIX_CATEGORIES)
         ):
             items = items[1:]  # `(docComment)? "#cmd" …`, `mods:declModifiers "alias " …`: index by the first atom
@@ -492,20 +500,40 @@ class NotationParser:
             self.tok = self.lx.token(self.i)
 
     # -- use sites ----------------------------------------------------------
-    def leading_notation(self, min_prec: int):
+    def match_longest(self, notations, lhs=None):
+        """Try every pattern here and keep the one that reads furthest (Lean's
+        `longestMatch` among the parsers of one token). A trailing pattern gets
+        its left side `lhs` and is matched after its leading category.
+        Returns `(kids, notation)` positioned after the match, or `(None, error)`."""
         start = self.mark()
+        best = None
         error: ParseError | None = None
-        for notation in self.leading_notations.get(self.tok.text, ()):
-            if notation.prec < min_prec and notation.prec < MAX_PREC:
-                continue
+        for notation in notations:
+            kids: list = []
             try:
-                kids: list = []
-                self.match_items(notation.items, kids)
-                return Node("notation_app", kids), notation.prec
+                if lhs is None:
+                    self.match_items(notation.items, kids)
+                else:
+                    kids.append(lhs)
+                    self.match_items(notation.items[1:], kids)
             except ParseError as err:
-                error = err if error is None or err.token.offset > error.token.offset else error
-                self.reset(start)
-        raise error or self.fail("term")
+                if error is None or err.token.offset > error.token.offset:
+                    error = err
+            else:
+                if best is None or self.i > best[0]:
+                    best = (self.i, kids, notation, self.mark())
+            self.reset(start)
+        if best is None:
+            return None, error
+        self.reset(best[3])
+        return best[1], best[2]
+
+    def leading_notation(self, min_prec: int):
+        notations = [n for n in self.leading_notations.get(self.tok.text, ()) if n.prec >= min_prec or n.prec >= MAX_PREC]
+        kids, found = self.match_longest(notations)
+        if kids is None:
+            raise found or self.fail("term")
+        return Node("notation_app", kids), found.prec
 
     def trailing_notation(self, lhs: Node, lhs_prec: int, min_prec: int):
         tok = self.tok
@@ -514,57 +542,29 @@ class NotationParser:
         notations = self.trailing_notations.get(tok.text)
         if not notations:
             return None
-        start = self.mark()
-        for notation in notations:
-            if notation.prec < min_prec:
-                continue
-            try:
-                kids: list = [lhs]
-                self.match_items(notation.items[1:], kids)
-                return Node("notation_app", kids), notation.prec
-            except ParseError:
-                self.reset(start)
-        return None
+        kids, found = self.match_longest([n for n in notations if n.prec >= min_prec], lhs)
+        if kids is None:
+            return None
+        return Node("notation_app", kids), found.prec
 
     def trailing_tactic(self, lhs: Node) -> Node | None:
         """`t <;> [t1; t2]`: a tactic pattern led by `tactic`, tried after a complete tactic."""
-        start = self.mark()
-        for notation in self.trailing_tactic_notations.get(self.tok.text, ()):
-            try:
-                kids: list = [lhs]
-                self.match_items(notation.items[1:], kids)
-                return Node("tactic_notation", kids)
-            except ParseError:
-                self.reset(start)
-        return None
+        kids, _ = self.match_longest(self.trailing_tactic_notations.get(self.tok.text, ()), lhs)
+        return None if kids is None else Node("tactic_notation", kids)
 
     def user_tactic(self):
-        start = self.mark()
-        error = None
-        for notation in self.tactic_notations.get(self.tok.text, ()):
-            try:
-                kids: list = []
-                self.match_items(notation.items, kids)
-                return Node("tactic_notation", kids)
-            except ParseError as err:
-                error = error or err
-                self.reset(start)
+        kids, found = self.match_longest(self.tactic_notations.get(self.tok.text, ()))
+        if kids is not None:
+            return Node("tactic_notation", kids)
         if self.tok.kind == T.IDENT:
-            return None
-        raise error or self.fail("tactic")
+            return None  # a built-in tactic of the same name
+        raise found or self.fail("tactic")
 
     def user_command(self) -> Node:
-        start = self.mark()
-        error = None
-        for notation in self.command_notations.get(self.tok.text, ()):
-            try:
-                kids: list = []
-                self.match_items(notation.items, kids)
-                return Node("command_notation", kids)
-            except ParseError as err:
-                error = error or err
-                self.reset(start)
-        raise error or self.fail("command")
+        kids, found = self.match_longest(self.command_notations.get(self.tok.text, ()))
+        if kids is None:
+            raise found or self.fail("command")
+        return Node("command_notation", kids)
 
     def match_items(self, items: list[Item], kids: list) -> None:
         for item in items:
@@ -584,6 +584,14 @@ class NotationParser:
         if kind == "seq":
             self.match_items(item.items, kids)
             return
+        if kind == "colgt":
+            if self.tok.col > self.pos_col:
+                return
+            raise ParseError(self.tok, "token right of the block's column")
+        if kind == "colge":
+            if self.tok.col >= self.pos_col:
+                return
+            raise ParseError(self.tok, "token at or right of the block's column")
         if kind == "alt":
             start, n = self.mark(), len(kids)
             last = None
@@ -717,15 +725,10 @@ class NotationParser:
             return Node(category, kids)
         table = self.category_notations.get(category)
         if table is not None:
-            start = self.mark()
-            for notation in table.get(tok.text, ()):
-                try:
-                    kids = []
-                    self.match_items(notation.items, kids)
-                    return Node(category, kids)
-                except ParseError:
-                    self.reset(start)
-            raise self.fail(category)
+            kids, _ = self.match_longest(table.get(tok.text, ()))
+            if kids is None:
+                raise self.fail(category)
+            return Node(category, kids)
         # an unknown parser alias: the best general guess is a term
         return self.term(MAX_PREC if prec >= MAX_PREC else MIN_PREC)
 

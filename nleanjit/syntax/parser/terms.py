@@ -561,16 +561,20 @@ class TermParser:
             kids.append(self.advance())
             self.pos_col = saved
             return Node("structinst", kids)
-        # `{ s with ...}`: a source term before `with`
+        # `{ s with ...}`, `{ s, t with ...}`: source terms before `with`
         start = self.mark()
         if not self.struct_field_start():
             kids.append(self.term())
+            while self.accept(",", kids):
+                kids.append(self.term())
             if self.at_word("with"):
                 kids.append(self.advance())
             else:
                 raise self.fail("'with'")
         elif self.lookahead_with(start):
             kids.append(self.term())
+            while self.accept(",", kids):
+                kids.append(self.term())
             kids.append(self.expect("with"))
         kids.append(self.struct_fields(closers=("}", ":")))
         if self.accept(":", kids):
@@ -583,6 +587,9 @@ class TermParser:
         """Is this `{ a.b with ...}` (a source term) rather than fields?"""
         try:
             self.term()
+            while self.at_sym(","):
+                self.advance()
+                self.term()
             ok = self.at_word("with")
         except ParseError:
             ok = False
@@ -593,6 +600,11 @@ class TermParser:
         tok = self.tok
         if tok.kind == T.IDENT and tok.text not in self.reserved:
             return True
+        if tok.kind in (T.NUM, T.SCI):  # `1.arr := …`, `2.1.val := …`, `2.2 := …`: field-index paths
+            nxt = self.peek()
+            if nxt.kind == T.SYM and nxt.text == ":=":
+                return True
+            return nxt.kind == T.SYM and nxt.text == "." and not nxt.leading and not self.peek(2).leading
         return tok.kind == T.SYM and tok.text in ("..", "_")
 
     def struct_fields(self, closers=("}",)) -> Node:
@@ -625,6 +637,9 @@ class TermParser:
         kids = [self.advance()]
         saved = self.pos_col
         self.pos_col = kids[0].col
+        while self.at_sym(".") and not self.tok.leading and self.peek().kind in (T.IDENT, T.NUM) and not self.peek().leading:
+            kids.append(self.advance())
+            kids.append(self.advance())
         while self.tok.kind == T.SYM and self.tok.text == "[" and not self.tok.leading:
             kids.append(self.list_literal())
         while not self.at_sym(":=") and self.binder_start():
@@ -872,11 +887,21 @@ class TermParser:
 
     # -- let, have, show, if ------------------------------------------------
     def let_decl(self, kids: list) -> None:
-        """`x (binders) : T := v`, `⟨a, b⟩ := v`, `f : T | p => ...`."""
+        """`x (binders) : T := v`, `⟨a, b⟩ := v`, `f : T | p => ...`; `let rec` takes `termination_by`."""
         tok = self.tok
         if tok.kind == T.IDENT and tok.text == "rec":
             kids.append(self.advance())
             kids.append(self.modifiers())
+            self.let_decl_body(kids)
+            while self.at_word("termination_by") or self.at_word("decreasing_by"):
+                if self.tok.text == "termination_by":
+                    kids.append(self.termination_by())
+                else:
+                    kids.append(Node("decreasing_by", [self.advance(), self.tactic_seq()]))
+            return
+        self.let_decl_body(kids)
+
+    def let_decl_body(self, kids: list) -> None:
         tok = self.tok
         if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
             nxt = self.peek()
