@@ -1,7 +1,7 @@
 """``model.load(..., device="cuda")``: the CUDA backend runs whole models, in Numba's CUDA simulator.
 
 The tiny Llama's logits on the CUDA backend match the Hugging Face golden logits and the CPU
-backend's; a greedy decode step (prefill through the few-token matvec path, then one decode
+backend's, and so do the tiny Qwen3's (q/k RMSNorm); a greedy decode step (prefill through the few-token matvec path, then one decode
 step reading the KV cache written by the prefill) picks the CPU's tokens with the CPU's
 logprobs; the tiny BERT's embeddings (padding mask, encoder attention, LayerNorm, GELU, mean
 pooling) match the CPU's.  As in ``test_cuda_kernels.py`` the cases run in one child process
@@ -52,6 +52,14 @@ def case_llama_prefill_logits():
     assert np.abs(got - cpu).max() <= 1e-4
 
 
+def case_qwen3_logits():
+    # RMSNorm on q and k per head (device arrays reshaped to (T*H, D)); 2 tokens: the matvec path.
+    # (Biased linear layers, Qwen2's addition, are covered by the BERT case.)
+    g = _golden("tiny-qwen3")
+    got = _load("tiny-qwen3", "cuda").prompt_logits(g["prompt_0"][:2].tolist())
+    assert np.abs(got - g["logits_0"][:2]).max() <= 1e-4
+
+
 def case_llama_greedy_decode():
     import model
     prompt = _golden("tiny-llama")["prompt_1"][:3].tolist()
@@ -78,6 +86,7 @@ def case_bert_embeddings():
 
 CASES = {
     "llama_prefill_logits": case_llama_prefill_logits,
+    "qwen3_logits": case_qwen3_logits,
     "llama_greedy_decode": case_llama_greedy_decode,
     "bert_embeddings": case_bert_embeddings,
 }
