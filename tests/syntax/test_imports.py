@@ -76,6 +76,16 @@ def test_without_the_import_the_same_file_fails(tmp_path):
     assert msgs and msgs[0].startswith(f"{user}:3:0: error:")
 
 
+def test_import_forms_of_the_module_system(tmp_path):
+    write(tmp_path, "Lib/Ops.lean", LIB)
+    for header in ("import all Lib.Ops", "public import Lib.Ops", "public meta import Lib.Ops", "module\n\nimport Lib.Ops"):
+        src = header + "\n\nmy_cmd x\n"
+        user = write(tmp_path, "User.lean", src)
+        result = parse_file(user, resolver=ModuleResolver([tmp_path]))
+        assert errors(result) == [], header
+        assert result.tree.to_source() == src
+
+
 def test_missing_import_is_ignored(tmp_path):
     src = "import Does.Not.Exist\nimport Lean\n\ndef x : Nat := 1\n"
     user = write(tmp_path, "A.lean", src)
