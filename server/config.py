@@ -15,7 +15,7 @@ same settings) or explicit overrides.  Out: a ``ServerConfig``.
 | NLEANJIT_MAX_BODY_BYTES      | max_body_bytes     | 8 MiB                            |
 | NLEANJIT_KEEPALIVE_S         | keepalive_s        | 15 s of silence per SSE comment  |
 | NLEANJIT_DTYPE / _DEVICE     | dtype / device     | auto / cpu                       |
-| NLEANJIT_THREADS             | threads            | Numba's default (one per core)   |
+| NLEANJIT_THREADS             | threads            | 1 kernel thread per engine (0 = one per core) |
 
 A model path of ``none`` serves no model of that kind.
 """
@@ -56,7 +56,10 @@ class ServerConfig:
     keepalive_s: float = 15.0
     dtype: str = "auto"
     device: str = "cpu"
-    threads: int | None = None  # kernel threads per engine; None = Numba's default (all cores)
+    # kernel threads per engine; 0 = Numba's default (one per core).  1 by default: on a small
+    # machine shared with other work, parallel kernels wait on descheduled threads at every
+    # barrier (measured: 270+ vs 15 requests/s on 2 busy cores, docs/PERFORMANCE.md)
+    threads: int = 1
 
     @classmethod
     def from_env(cls, env=None, **overrides) -> "ServerConfig":
@@ -85,7 +88,7 @@ def _parse(name: str, raw: str, typ) -> object:
     try:
         if "int" in kind:
             value = int(raw)
-            if value < (0 if name == "max_queue" else 1):
+            if value < (0 if name in ("max_queue", "threads") else 1):
                 raise ValueError
             return value
         if "float" in kind:

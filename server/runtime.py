@@ -55,7 +55,7 @@ def load_engine(path, config: ServerConfig, kind: str):
     accepted = inspect.signature(model.load).parameters
     has_var_kw = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
     kwargs = {k: v for k, v in wanted.items() if v is not None and (k in accepted or has_var_kw)}
-    if config.threads is not None:
+    if config.threads:
         _limit_kernel_threads(config.threads)
     started = time.monotonic()
     engine = model.load(str(path), **kwargs)

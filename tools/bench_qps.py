@@ -186,7 +186,7 @@ def start_server(args) -> tuple[str, subprocess.Popen]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "NLEANJIT_MAX_BATCH": str(args.max_batch)}
-    if args.threads:
+    if args.threads is not None:
         env["NLEANJIT_THREADS"] = str(args.threads)
     cmd = [sys.executable, "-m", "nleanjit.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     if args.api_key:
@@ -227,7 +227,7 @@ def main(argv=None) -> int:
     p.add_argument("--concurrency", "-c", type=int, default=16)
     p.add_argument("--max-tokens", type=int, default=16)
     p.add_argument("--max-batch", type=int, default=16, help="NLEANJIT_MAX_BATCH of a started server")
-    p.add_argument("--threads", type=int, help="NLEANJIT_THREADS of a started server (kernel threads)")
+    p.add_argument("--threads", type=int, help="NLEANJIT_THREADS of a started server (kernel threads; 0 = one per core)")
     p.add_argument("--no-stream", action="store_true", help="completions without SSE (no TTFT)")
     p.add_argument("--min-qps", type=float, default=0.0, help="exit 1 when QPS is lower")
     p.add_argument("--json", action="store_true", help="print the result as JSON")

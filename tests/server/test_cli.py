@@ -100,3 +100,23 @@ def test_two_workers_each_serve(tmp_path):
             proc.wait()
     log = (tmp_path / "log").read_text()
     assert log.count("Worker ready") >= 2 or log.count("Starting worker") >= 2, log[-2000:]
+
+
+def test_kernel_threads_are_capped_in_the_thread_that_drives_the_engine():
+    import threading
+
+    import numba
+
+    from server.runtime import load_engine
+
+    seen = {}
+
+    def load():
+        load_engine(None, ServerConfig(threads=1), "decoder")
+        seen["threads"] = numba.get_num_threads()
+
+    t = threading.Thread(target=load)
+    t.start()
+    t.join(60)
+    assert seen["threads"] == 1
+    assert ServerConfig.from_env({}).threads == 1 and ServerConfig.from_env({"NLEANJIT_THREADS": "0"}).threads == 0
