@@ -119,7 +119,7 @@ class ModuleResolver:
         try:
             source = read_source(path)
             env: SyntaxEnv | None = Parser(source, str(path), resolver=self).scan_exports()
-        except (OSError, RecursionError):
+        except Exception:  # unreadable, or too deep an import chain: the importer goes on without it
             env = None
         finally:
             self._reading.discard(module)

@@ -99,3 +99,25 @@ def test_core_forms(src):
 def test_unseal_and_check_simp_come_from_init():
     tree = parse_ok("unseal foo bar in\ndef x := 1\n#check_simp (1 + 1 : Nat) ~> 2\n")
     assert kinds(tree).count("command_notation") == 2
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ["let x := ", "have h : ", "have h : a → ", "do have h : do ", "calc _ = have h : "],
+)
+def test_nested_declarations_do_not_backtrack_exponentially(opener):
+    # Each level used to be read twice (as `x binders : t := v`, then as a
+    # pattern term): 2^depth. A linear parser answers at once; a hang fails here.
+    import signal
+
+    def interrupt(signum, frame):
+        raise AssertionError(f"no result within 20 s for nested {opener!r}")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(20)
+    try:
+        result = parse_source("example : p := " + opener * 60 + "x", "t.lean")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result.tree.to_source() == "example : p := " + opener * 60 + "x"

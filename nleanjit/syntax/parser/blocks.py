@@ -125,9 +125,12 @@ class BlockParser:
             tok = self.tok
         if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
             start, n = self.mark(), len(kids)
+            committed = False
             try:
                 kids.append(self.advance())
                 self.decl_binders(kids)
+                # past the binders, as in `let_decl_body`: no second reading
+                committed = any(self.at_sym(s) for s in (":", "|", ":=", "←", "<-"))
                 if self.accept(":", kids):
                     kids.append(self.term())
                 if self.at_sym("|"):
@@ -137,8 +140,11 @@ class BlockParser:
                     kids.append(self.advance())
                     kids.append(self.do_rhs())
                     return
+                if committed:
+                    return
             except ParseError:
-                pass
+                if committed:
+                    raise
             self.reset(start)
             del kids[n:]
         kids.append(self.term())

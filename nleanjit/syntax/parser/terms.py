@@ -907,9 +907,13 @@ class TermParser:
             nxt = self.peek()
             if nxt.kind == T.SYM and nxt.text in (":=", ":", "|", "(", "{", "[", "⦃", "←") or nxt.kind == T.IDENT or (nxt.kind == T.SYM and nxt.text == "_"):
                 start, n = self.mark(), len(kids)
+                committed = False
                 try:
                     kids.append(self.advance())
                     self.decl_binders(kids)
+                    # Past the binders the pattern reading would parse the same
+                    # type and value: commit, or nested `let`s backtrack exponentially.
+                    committed = self.at_sym(":") or self.at_sym("|") or self.at_sym(":=") or self.at_sym("←")
                     if self.accept(":", kids):
                         kids.append(self.term())
                     if self.at_sym("|"):
@@ -919,8 +923,11 @@ class TermParser:
                         kids.append(self.advance())
                         kids.append(self.term())
                         return
+                    if committed:
+                        return  # `have h : t` with no value
                 except ParseError:
-                    pass
+                    if committed:
+                        raise
                 self.reset(start)
                 del kids[n:]
         kids.append(self.term())
