@@ -15,7 +15,7 @@ the OpenAPI builder, so the document cannot drift from what the server accepts.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from server import errors

@@ -17,7 +17,6 @@ import math
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 from server import errors
 from server.scheduler import Sequence
