@@ -1,0 +1,178 @@
+"""Type-class resolution: find an instance of `C a₁ … aₙ`.
+
+In: a goal type (a class application, possibly under `∀`), the `ElabEnv`'s
+instance table and the local instances in scope. Out: an instance term, or
+None. The search is Lean's, simplified: depth-first over the instances of
+the class, local instances first, then by priority (higher first) and, for
+equal priorities, the most recently declared first; each candidate's
+instance-implicit arguments become subgoals solved recursively. Arguments
+in `outParam` positions are replaced by fresh metavariables for the search
+and unified with the caller's afterwards, so `HAdd Nat Nat ?γ` finds `?γ`.
+A depth limit stops loops (`MaxSynthDepth`).
+"""
+
+from __future__ import annotations
+
+from nleanjit.kernel import expr as X
+from nleanjit.kernel.expr import Const, Expr, FVar, MVar, Pi
+
+MAX_DEPTH = 32
+
+
+class MaxSynthDepth(Exception):
+    pass
+
+
+class InstanceResolver:
+    def __init__(self, eenv, mctx):
+        self.eenv = eenv
+        self.mctx = mctx
+        self.cache: dict[Expr, Expr | None] = {}
+
+    def class_of(self, type_: Expr) -> str | None:
+        t = self.mctx.instantiate(type_)
+        while type(t) is Pi:
+            t = t.body
+        f = X.get_app_fn(t)
+        if type(f) is Const and f.name in self.eenv.classes:
+            return f.name
+        w = self.mctx.whnf(t) if type(f) is Const else t
+        f = X.get_app_fn(w)
+        if type(f) is Const and f.name in self.eenv.classes:
+            return f.name
+        return None
+
+    def is_stuck(self, goal: Expr) -> bool:
+        """Do the non-out-parameter arguments of the goal still contain metavariables?"""
+        g = self.mctx.instantiate(goal)
+        f, args = X.get_app_fn_args(g)
+        if type(f) is not Const:
+            return g.has_expr_mvar
+        info = self.eenv.classes.get(f.name)
+        outs = info.out_params if info else ()
+        for i, a in enumerate(args):
+            if i in outs:
+                continue
+            if a.has_expr_mvar:
+                # a metavariable only under a binder or in a level is harmless; the head matters
+                return True
+        return False
+
+    def synth(self, goal: Expr, depth: int = 0) -> Expr | None:
+        mctx = self.mctx
+        goal = mctx.instantiate(goal)
+        if depth > MAX_DEPTH:
+            raise MaxSynthDepth()
+        key = goal if not goal.has_mvar else None
+        if key is not None and key in self.cache:
+            return self.cache[key]
+        result = self._synth_core(goal, depth)
+        if key is not None:
+            self.cache[key] = result
+        return result
+
+    def _synth_core(self, goal: Expr, depth: int) -> Expr | None:
+        mctx = self.mctx
+        # instance goals under binders: `[∀ a, C (f a)]`
+        if type(goal) is Pi:
+            fv = mctx.push_local(goal.name, goal.type, goal.info)
+            try:
+                r = self.synth(X.instantiate(goal.body, [fv]), depth + 1)
+                return None if r is None else mctx.mk_lambda([fv], r)
+            finally:
+                mctx.pop_local()
+        f, args = X.get_app_fn_args(goal)
+        cls = f.name if type(f) is Const else None
+        if cls is None or cls not in self.eenv.classes:
+            w = mctx.whnf(goal)
+            if w != goal and type(X.get_app_fn(w)) is Const:
+                return self.synth(w, depth)
+            return None
+        info = self.eenv.classes[cls]
+        # replace out-params by fresh metavariables
+        search_args = list(args)
+        if info.out_params:
+            ftype = mctx.infer(f)
+            for i in range(len(args)):
+                ftype = mctx.whnf(ftype)
+                if type(ftype) is not Pi:
+                    break
+                if i in info.out_params:
+                    search_args[i] = mctx.new_mvar(X.instantiate_rev(ftype.type, search_args[:i]))
+                ftype = ftype.body
+            ftype = None
+        search_goal = X.mk_app_seq(f, search_args)
+        for cand, ctype in self._candidates(cls):
+            saved = mctx.save()
+            r = self._try(cand, ctype, search_goal, depth)
+            if r is not None:
+                if info.out_params:
+                    if not mctx.is_def_eq(search_goal, goal):
+                        mctx.restore(saved)
+                        continue
+                return mctx.instantiate(r)
+            mctx.restore(saved)
+        return None
+
+    def _candidates(self, cls: str):
+        mctx = self.mctx
+        for fv in reversed(mctx.scope):
+            d = mctx.local_decl(fv)
+            if self._class_name(d.type) == cls:
+                yield fv, d.type
+        insts = self.eenv.instances.get(cls, [])
+        order = sorted(range(len(insts)), key=lambda i: (-insts[i].priority, -i))
+        for i in order:
+            name = insts[i].name
+            ci = self.eenv.env.find(name)
+            if ci is None:
+                continue
+            levels = tuple(mctx.new_level_mvar() for _ in ci.level_params)
+            c = Const(name, levels)
+            yield c, X.instantiate_level_params(ci.type, ci.level_params, levels)
+
+    def _class_name(self, t: Expr) -> str | None:
+        t = self.mctx.instantiate(t)
+        while type(t) is Pi:
+            t = t.body
+        f = X.get_app_fn(t)
+        return f.name if type(f) is Const else None
+
+    def _try(self, cand: Expr, ctype: Expr, goal: Expr, depth: int) -> Expr | None:
+        mctx = self.mctx
+        subgoals: list[MVar] = []
+        e = cand
+        t = mctx.instantiate(ctype)
+        while True:
+            if type(t) is not Pi:
+                w = mctx.whnf(t)
+                if type(w) is not Pi:
+                    break
+                t = w
+            m = mctx.new_mvar(t.type, "synthetic" if t.info is X.INST_IMPLICIT else "natural")
+            if t.info is X.INST_IMPLICIT:
+                subgoals.append(m)
+            e = X.App(e, m)
+            t = X.instantiate(t.body, [m])
+        if not mctx.is_def_eq(t, goal):
+            return None
+        for m in subgoals:
+            if mctx.is_assigned(m):
+                continue
+            r = self.synth(mctx.instantiate(mctx.mvar_type(m)), depth + 1)
+            if r is None:
+                return None
+            if not mctx.is_def_eq(m, r):
+                return None
+        return e
+
+
+def is_class_app(eenv, mctx, t: Expr) -> bool:
+    t = mctx.instantiate(t)
+    while type(t) is Pi:
+        t = t.body
+    f = X.get_app_fn(t)
+    return type(f) is Const and f.name in eenv.classes
+
+
+__all__ = ["InstanceResolver", "MaxSynthDepth", "is_class_app", "FVar"]

@@ -1,0 +1,439 @@
+"""Commands: a module's syntax tree → declarations in the environment, and messages.
+
+In: the `module` node of a parsed file and an `ElabEnv` (the prelude's, or
+empty while the prelude itself is elaborated). Out: the environment grown by
+every declaration that checks, and the list of `Message`s. Each command is
+elaborated on its own with a fresh `MetaContext` and a fresh step budget;
+any failure becomes a message at the failing syntax and the next command
+goes on (Lean's per-declaration recovery). Every declaration is checked by
+the kernel (`Environment.add`).
+
+Commands: `def`/`theorem`/`abbrev`/`instance`/`example`/`opaque`/`axiom`
+(with `partial`/`unsafe`/`private`/`protected` and `@[…]` attributes,
+`where` helpers), `inductive`, `structure`/`class` (inductive.py),
+`namespace`/`section`/`end`, `open`, `variable`, `universe`, `attribute`,
+`set_option`, `mutual` (each member alone), `#check`, `#print`, `#reduce`,
+`#eval` (closed `Nat`/`Bool`/`String`/`Char` values by kernel reduction),
+`#guard_msgs` (the command it wraps, messages not compared yet).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from nleanjit.elab import syntax_view as V
+from nleanjit.elab.messages import SORRY_WARNING, ElabError, Message, Span
+from nleanjit.elab.meta import FUEL_ERRORS, MetaContext, MetaError
+from nleanjit.elab.pretty import Printer
+from nleanjit.elab.state import DEFAULT_ELAB_FUEL, ROOT_SCOPE, ElabEnv, InstanceInfo, Scope
+from nleanjit.elab.term import AutoBoundImplicit, TermElab
+from nleanjit.kernel import errors as KE
+from nleanjit.kernel import expr as X
+from nleanjit.kernel import level as L
+from nleanjit.kernel.declaration import (
+    ABBREV_HINTS,
+    AxiomDecl,
+    DefinitionDecl,
+    DefinitionInfo,
+    OpaqueDecl,
+    ReducibilityHints,
+    Safety,
+    TheoremDecl,
+)
+from nleanjit.kernel.expr import App, Const, Expr, FVar, Lam, NatLit, Pi, Sort, StrLit
+from nleanjit.syntax.tokens import Token
+from nleanjit.syntax.tree import Node
+
+PRIORITIES = {"default": 1000, "low": 100, "mid": 500, "high": 10000}
+
+HEARTBEATS_TEXT = (
+    "(deterministic) timeout at `whnf`, maximum number of heartbeats (200000) has been reached\n"
+    "Use `set_option maxHeartbeats <num>` to set the limit.\n"
+    "Additional diagnostic information may be available using the `set_option diagnostics true` command."
+)
+RECDEPTH_TEXT = (
+    "maximum recursion depth has been reached\n"
+    "use `set_option maxRecDepth <num>` to increase limit\n"
+    "use `set_option diagnostics true` to get diagnostic information"
+)
+
+
+class CommandElab:
+    def __init__(self, eenv: ElabEnv, file: str = "<input>", fuel=DEFAULT_ELAB_FUEL):
+        self.eenv = eenv
+        self.file = file
+        self.fuel = fuel
+        self.scopes: list[Scope] = [ROOT_SCOPE]
+        self.messages: list[Message] = []
+        self.last_te: TermElab | None = None
+        self.auto_level_names = True
+        self._cmd_syntax = None
+
+    # ------------------------------------------------------------ scopes and names
+    @property
+    def scope(self) -> Scope:
+        return self.scopes[-1]
+
+    def set_scope(self, s: Scope) -> None:
+        self.scopes[-1] = s
+
+    def decl_name(self, short: str) -> str:
+        short = V.strip_guillemets(short)
+        if short.startswith("_root_."):
+            return short[len("_root_.") :]
+        ns = self.scope.namespace
+        return f"{ns}.{short}" if ns else short
+
+    def scope_variable_binders(self):
+        return list(self.scope.variables)
+
+    # ------------------------------------------------------------ messages
+    def log(self, severity: str, syntax, text: str) -> None:
+        span = Span.of(syntax) or Span.of(self._cmd_syntax) or Span(1, 0, 1, 0)
+        self.messages.append(Message(severity, self.file, span, text))
+
+    def error(self, syntax, text: str) -> None:
+        self.log("error", syntax, text)
+
+    # ------------------------------------------------------------ driver
+    def elab_module(self, tree: Node) -> None:
+        for c in tree.children:
+            if type(c) is Node:
+                self.elab_command(c)
+
+    def elab_command(self, stx: Node) -> None:
+        self._cmd_syntax = stx
+        old = sys.getrecursionlimit()
+        if old < 20000:
+            sys.setrecursionlimit(20000)
+        try:
+            self._dispatch(stx)
+        except ElabError as err:
+            self.error(err.syntax if err.syntax is not None else stx, err.text)
+        except AutoBoundImplicit as a:
+            self.error(stx, f"unknown identifier '{a.name}'")
+        except KE.DeterministicTimeout:
+            self.error(stx, HEARTBEATS_TEXT)
+        except (KE.DeepRecursion, RecursionError):
+            self.error(stx, RECDEPTH_TEXT)
+        except KE.KernelError as err:
+            self.error(stx, str(err))
+        except MetaError as err:
+            self.error(stx, str(err))
+        except Exception as err:  # the edge: never a traceback
+            self.error(stx, f"internal error in nleanjit's elaborator: {type(err).__name__}: {err}")
+        finally:
+            if old < 20000:
+                sys.setrecursionlimit(old)
+
+    def _dispatch(self, stx: Node) -> None:
+        k = stx.kind
+        if k in ("def", "theorem", "abbrev", "instance", "example", "opaque", "axiom"):
+            self.elab_decl(V.view_decl(stx))
+        elif k in ("inductive", "structure", "class"):
+            from nleanjit.elab.inductive import elab_inductive, elab_structure
+
+            view = V.view_inductive(stx)
+            if view.kind in ("inductive", "class inductive"):
+                elab_inductive(self, view)
+            else:
+                elab_structure(self, view)
+        elif k == "namespace":
+            name = V.strip_guillemets(stx.children[1].text)
+            ns = f"{self.scope.namespace}.{name}" if self.scope.namespace else name
+            self.eenv.register_namespace(ns)
+            # each component opens a scope, as in Lean
+            self.scopes.append(self.scope.with_(kind="namespace", header=name, namespace=ns))
+        elif k == "section":
+            toks = [t for t in V.tokens(stx) if t.kind == "ident" and t.text != "section"]
+            self.scopes.append(self.scope.with_(kind="section", header=toks[0].text if toks else ""))
+        elif k == "end":
+            self.elab_end(stx)
+        elif k == "open":
+            self.elab_open(stx)
+        elif k == "variable":
+            binders = [V.view_binder(c) for c in stx.children if type(c) is Node and c.kind in V.BINDER_KINDS]
+            self._check_variables(binders, stx)
+            self.set_scope(self.scope.with_(variables=self.scope.variables + tuple(binders)))
+        elif k == "universe":
+            names = [t.text for t in V.tokens(stx) if t.kind == "ident" and t.text != "universe"]
+            self.set_scope(self.scope.with_(universes=self.scope.universes + tuple(names)))
+        elif k == "hash_command":
+            self.elab_hash(stx)
+        elif k == "set_option":
+            inner = [c for c in stx.children if type(c) is Node and c.kind not in ("ident",)]
+            if inner:
+                self.elab_command_in(inner[-1])
+        elif k == "attribute":
+            self.elab_attribute(stx)
+        elif k == "mutual":
+            for c in V.nodes(stx):
+                if c.kind != "end":
+                    self._dispatch(c)
+        elif k in ("module_doc", "import", "prelude", "eof", "deriving_instance", "notation", "infix", "infixl",
+                   "infixr", "prefix", "postfix", "macro", "syntax", "macro_rules", "command_notation",
+                   "declare_syntax_cat", "initialize", "export"):
+            if k == "deriving_instance":
+                toks = [t.text for t in V.tokens(stx) if t.kind == "ident"]
+                if "for" in toks:
+                    cls = toks[2 : toks.index("for")]
+                    for t in toks[toks.index("for") + 1 :]:
+                        for c in cls:
+                            self.derive(c, self._resolve_type_name(t), stx)
+            if k == "export":
+                self.elab_export(stx)
+            return
+        elif k == "in":
+            self.elab_command_in(stx)
+        elif k == "error":
+            return  # the parser has reported it
+        else:
+            raise ElabError(stx, f"unsupported command '{k}' (not yet implemented by nleanjit's elaborator)")
+
+    def elab_command_in(self, stx: Node) -> None:
+        self.scopes.append(self.scope.with_(kind="section", header=""))
+        try:
+            self._dispatch(stx)
+        finally:
+            self.scopes.pop()
+
+    def elab_end(self, stx: Node) -> None:
+        toks = [t.text for t in V.tokens(stx) if t.kind == "ident" and t.text != "end"]
+        name = V.strip_guillemets(toks[0]) if toks else ""
+        if len(self.scopes) <= 1:
+            raise ElabError(stx, "invalid 'end', insufficient scopes")
+        n = len(name.split(".")) if name else 1
+        if self.scope.kind == "namespace":
+            # `end A.B` closes the scopes opened by `namespace A.B`
+            self.scopes.pop()
+            return
+        if self.scope.header != name:
+            if not name:
+                raise ElabError(stx, f"invalid 'end', name is missing (expected {self.scope.header})")
+            raise ElabError(stx, f"invalid 'end', name mismatch (expected {self.scope.header or 'nothing'})")
+        for _ in range(n):
+            if len(self.scopes) > 1:
+                self.scopes.pop()
+
+    def elab_open(self, stx: Node) -> None:
+        ch = stx.children
+        names = []
+        for c in ch[1:]:
+            if type(c) is Token and c.kind == "ident":
+                if c.text in ("in", "hiding", "renaming", "scoped"):
+                    break
+                names.append(V.strip_guillemets(c.text))
+            elif type(c) is Node and c.kind == "ident":
+                names.append(V.ident_text(c))
+        opens = list(self.scope.opens)
+        for n in names:
+            full = self._resolve_namespace(n)
+            if full is None:
+                raise ElabError(stx, f"unknown namespace '{n}'")
+            if full not in opens:
+                opens.append(full)
+        inner = [c for c in ch if type(c) is Node and c.kind not in ("ident",)]
+        if any(type(c) is Token and c.text == "in" for c in ch) and inner:
+            self.scopes.append(self.scope.with_(kind="section", header="", opens=tuple(opens)))
+            try:
+                self._dispatch(inner[-1])
+            finally:
+                self.scopes.pop()
+            return
+        self.set_scope(self.scope.with_(opens=tuple(opens)))
+
+    def _resolve_namespace(self, n: str) -> str | None:
+        ns = self.scope.namespace
+        while True:
+            full = f"{ns}.{n}" if ns else n
+            if full in self.eenv.namespaces:
+                return full
+            if not ns:
+                break
+            ns = ns.rpartition(".")[0]
+        return None
+
+    def elab_export(self, stx: Node) -> None:
+        toks = [t.text for t in V.tokens(stx) if t.kind == "ident" and t.text != "export"]
+        if not toks:
+            return
+        ns = self._resolve_namespace(toks[0]) or toks[0]
+        for n in toks[1:]:
+            self.eenv.aliases[n] = f"{ns}.{n}"
+
+    def _check_variables(self, binders, stx) -> None:
+        """Elaborate `variable` binders once so that errors show at the command."""
+        from nleanjit.elab.inductive import _with_auto_bound
+
+        class _View:
+            level_names = ()
+
+        def body(te, auto_fvs):
+            te.push_binders(self.scope_variable_binders() + list(binders))
+            te.synthesize_pending(final=True)
+
+        _with_auto_bound(self, _View(), body)
+
+    def elab_attribute(self, stx: Node) -> None:
+        attrs = []
+        names = []
+        for c in stx.children:
+            if type(c) is Node and c.kind == "attributes":
+                attrs = [" ".join(t.text for t in a.tokens()) for a in V.nodes(c) if a.kind == "attr"]
+            elif type(c) is Token and c.kind == "ident" and c.text not in ("attribute", "local", "scoped"):
+                names.append(c.text)
+            elif type(c) is Node and c.kind == "ident":
+                names.append(V.ident_text(c))
+        for n in names:
+            from nleanjit.elab.state import resolve_global
+
+            cands = resolve_global(self.eenv, self.scope, n)
+            if not cands:
+                raise ElabError(stx, f"unknown constant '{n}'")
+            for a in attrs:
+                self.apply_attribute(a, cands[0], stx)
+
+    def apply_attribute(self, attr: str, name: str, stx) -> None:
+        a = attr.split()
+        if not a:
+            return
+        head = a[0].lstrip("-")
+        if head == "instance":
+            info = self.eenv.env.get(name)
+            cls = _class_of_type(info.type)
+            prio = PRIORITIES.get(a[1], int(a[1]) if len(a) > 1 and a[1].isdigit() else 1000) if len(a) > 1 else 1000
+            if cls is not None:
+                self.eenv.add_instance(InstanceInfo(name, cls, prio))
+        elif head == "default_instance":
+            info = self.eenv.env.get(name)
+            cls = _class_of_type(info.type)
+            prio = int(a[1]) if len(a) > 1 and a[1].isdigit() else 100
+            if cls is not None:
+                self.eenv.default_instances.setdefault(cls, []).append((name, prio))
+        else:
+            self.eenv.add_attribute(head, name)
+
+    def _resolve_type_name(self, n: str) -> str:
+        from nleanjit.elab.state import resolve_global
+
+        c = resolve_global(self.eenv, self.scope, n)
+        return c[0] if c else n
+
+    def derive(self, cls: str, type_name: str, stx) -> None:
+        """`deriving` handlers are not written yet: the instances are simply absent (docs/ELABORATOR.md)."""
+        return
+
+    # ------------------------------------------------------------ kernel
+    def add_decl(self, decl, syntax) -> None:
+        try:
+            self.eenv.env.add(decl)
+        except KE.DeterministicTimeout:
+            raise ElabError(syntax, "(kernel) deterministic timeout") from None
+        except KE.DeepRecursion:
+            raise ElabError(syntax, "(kernel) deep recursion detected") from None
+        except KE.KernelError as err:
+            raise ElabError(syntax, str(err)) from None
+
+    # ------------------------------------------------------------ declarations
+    def elab_decl(self, view: V.DeclView) -> None:
+        from nleanjit.elab.decl import elab_definition
+
+        elab_definition(self, view)
+
+    # ------------------------------------------------------------ # commands
+    def elab_hash(self, stx: Node) -> None:
+        ch = stx.children
+        cmd = ch[1].text if len(ch) > 1 and type(ch[1]) is Token else ""
+        arg = next((c for c in ch[2:] if type(c) is Node), None)
+        if cmd == "guard_msgs":
+            inner = [c for c in ch if type(c) is Node and c.kind in ("def", "theorem", "example", "hash_command", "instance", "abbrev", "inductive", "structure", "in")]
+            if inner:
+                self._dispatch(inner[-1])
+            return
+        if cmd in ("check", "check_failure", "reduce", "eval", "print", "guard", "synth"):
+            self._hash_term(cmd, stx, arg)
+            return
+        if cmd in ("exit", "time", "lint", "help", "print_axioms"):
+            return
+        raise ElabError(stx, f"unsupported command '#{cmd}' (not yet implemented by nleanjit's elaborator)")
+
+    def _hash_term(self, cmd: str, stx, arg) -> None:
+        from nleanjit.elab.inductive import zero_level_mvars
+
+        if cmd == "print":
+            name = V.ident_text(arg) if arg is not None else None
+            if name is None:
+                return
+            from nleanjit.elab.state import resolve_global
+
+            cands = resolve_global(self.eenv, self.scope, name)
+            if not cands:
+                raise ElabError(arg, f"unknown constant '{name}'")
+            info = self.eenv.env.get(cands[0])
+            pr = Printer(self.eenv.env)
+            self.log("information", stx, f"{cands[0]} : {pr.pp(info.type)}")
+            return
+        mctx = MetaContext(self.eenv.env, self.fuel)
+        te = TermElab(self, mctx)
+        te.auto_level_names = False
+        if cmd == "check" and arg is not None and V.ident_text(arg) is not None:
+            e, _, _ = te.resolve_ident(arg, V.ident_text(arg), None, True)
+        else:
+            e = te.elab(arg, None) if cmd != "guard" else te.elab(arg, Const("Bool"))
+        te.synthesize_pending(final=True)
+        e = zero_level_mvars(mctx, e)
+        t = zero_level_mvars(mctx, mctx.infer(e))
+        pr = Printer(self.eenv.env, mctx.user_names())
+        if cmd == "check":
+            self.log("information", stx, f"{pr.pp(e)} : {pr.pp(t)}")
+        elif cmd == "reduce":
+            self.log("information", stx, pr.pp(_normalize(mctx, e)))
+        elif cmd == "guard":
+            v = _normalize(mctx, e)
+            if not (type(v) is Const and v.name == "Bool.true"):
+                raise ElabError(stx, "Expression\n  " + pr.pp(e) + "\ndid not evaluate to `true`")
+        elif cmd == "eval":
+            text = _eval_literal(mctx, e, t)
+            if text is None:
+                self.log("warning", stx, "nleanjit: #eval of this term is not supported yet (only closed Nat, Bool, String and Char values)")
+            else:
+                self.log("information", stx, text)
+
+
+def _normalize(mctx, e: Expr, depth: int = 0) -> Expr:
+    w = mctx.whnf(e)
+    if depth > 200:
+        return w
+    f, args = X.get_app_fn_args(w)
+    if args:
+        return X.mk_app(f, *[_normalize(mctx, a, depth + 1) for a in args])
+    return w
+
+
+def _eval_literal(mctx, e: Expr, t: Expr) -> str | None:
+    tw = mctx.whnf(t)
+    if type(tw) is not Const:
+        return None
+    v = mctx.whnf(e)
+    if tw.name == "Nat" and type(v) is NatLit:
+        return str(v.value)
+    if tw.name == "Bool" and type(v) is Const:
+        return {"Bool.true": "true", "Bool.false": "false"}.get(v.name)
+    if tw.name == "String":
+        import json
+
+        if type(v) is StrLit:
+            return json.dumps(v.value, ensure_ascii=False)
+    return None
+
+
+def _class_of_type(t: Expr) -> str | None:
+    while type(t) is Pi:
+        t = t.body
+    f = X.get_app_fn(t)
+    return f.name if type(f) is Const else None
+
+
+__all__ = ["CommandElab", "HEARTBEATS_TEXT", "RECDEPTH_TEXT", "SORRY_WARNING", "FUEL_ERRORS", "ABBREV_HINTS",
+           "AxiomDecl", "DefinitionDecl", "DefinitionInfo", "OpaqueDecl", "ReducibilityHints", "Safety", "TheoremDecl",
+           "App", "FVar", "Lam", "Sort", "L", "FUEL_ERRORS"]

@@ -1,0 +1,176 @@
+"""Tactic blocks: `by tac₁; tac₂ …` → a proof term.
+
+In: the `by` node and the goal type. Out: the term that the tactics build
+for the goal's metavariable. A `TacticState` holds the open goals, each a
+metavariable with its own local scope (the hypotheses `intro` adds).
+Tactics that introduce variables record a closing step (`parent := fun x =>
+child`) applied once every goal is solved, so no metavariable is ever
+abstracted while still open (what Lean's delayed assignments achieve).
+
+The tactics themselves are in basic.py; combinators (`·`, `<;>`, `first`,
+`try`, `all_goals`, `repeat`) are here. Errors are Lean's texts (`unsolved
+goals`, `tactic 'rfl' failed…`), at the tactic that failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nleanjit.elab import syntax_view as V
+from nleanjit.elab.messages import ElabError, Span
+from nleanjit.kernel import expr as X
+from nleanjit.kernel.expr import Expr, FVar, MVar
+from nleanjit.syntax.tokens import Token
+from nleanjit.syntax.tree import Node
+
+
+@dataclass
+class Goal:
+    mvar: MVar
+    scope: list
+    names: list
+    tag: str = ""
+
+
+@dataclass
+class TacticState:
+    te: object
+    goals: list[Goal]
+    closers: list = field(default_factory=list)
+    """(parent mvar, fvars, child mvar): `parent := fun fvars => child`, applied at the end."""
+
+    @property
+    def mctx(self):
+        return self.te.mctx
+
+    def main(self, stx) -> Goal:
+        self.prune()
+        if not self.goals:
+            raise ElabError(stx, "no goals to be proved")
+        return self.goals[0]
+
+    def prune(self) -> None:
+        self.goals = [g for g in self.goals if not self.mctx.is_assigned(g.mvar)]
+
+    def enter(self, g: Goal) -> None:
+        """Make `g`'s hypotheses the elaborator's local scope."""
+        self.mctx.scope = list(g.scope)
+        self.mctx.names = list(g.names)
+
+    def goal_type(self, g: Goal) -> Expr:
+        return self.mctx.instantiate(self.mctx.mvar_type(g.mvar))
+
+    def new_goal(self, type_: Expr, tag: str = "") -> Goal:
+        m = self.mctx.new_mvar(type_, "opaque", tag)
+        return Goal(m, list(self.mctx.scope), list(self.mctx.names), tag)
+
+    def assign(self, g: Goal, value: Expr) -> None:
+        self.mctx.assign(g.mvar, value)
+
+    def pp_goal(self, g: Goal) -> str:
+        from nleanjit.elab.pretty import Printer
+
+        mctx = self.mctx
+        pr = Printer(self.te.env, mctx.user_names())
+        lines = []
+        shown = {fv.id for fv in g.scope}
+        for fv in g.scope:
+            d = mctx.lctx.get(fv.id)
+            if d is None or fv.id not in shown or d.user_name.startswith("_"):
+                continue
+            lines.append(f"{d.user_name} : {pr.pp(mctx.instantiate(d.type))}")
+        lines.append(f"⊢ {pr.pp(self.goal_type(g))}")
+        text = "\n".join(lines)
+        return f"case {g.tag}\n{text}" if g.tag else text
+
+
+def run_tactic_block(te, stx: Node, goal_type: Expr) -> Expr:
+    mctx = te.mctx
+    saved_scope, saved_names = list(mctx.scope), list(mctx.names)
+    st = TacticState(te, [])
+    root = st.new_goal(goal_type)
+    st.goals = [root]
+    seq = next((c for c in stx.children if type(c) is Node), None)
+    try:
+        if seq is not None:
+            run_seq(st, seq)
+        st.prune()
+        if st.goals:
+            span_stx = stx.children[0] if stx.children else stx
+            raise ElabError(span_stx, "unsolved goals\n" + "\n\n".join(st.pp_goal(g) for g in st.goals))
+        for parent, fvars, child in reversed(st.closers):
+            mctx.assign(parent, mctx.mk_lambda(fvars, mctx.instantiate(child)))
+        return mctx.instantiate(root.mvar)
+    finally:
+        mctx.scope, mctx.names = saved_scope, saved_names
+
+
+def run_seq(st: TacticState, seq) -> None:
+    items = [c for c in seq.children if type(c) is Node] if V.is_node(seq, "tactic_seq") else [seq]
+    for t in items:
+        run_tactic(st, t)
+
+
+def run_tactic(st: TacticState, stx) -> None:
+    from nleanjit.elab.tactics import basic
+
+    k = stx.kind
+    if k == "tactic_seq":
+        run_seq(st, stx)
+        return
+    if k == "tactic_focus":
+        g = st.main(stx)
+        rest = st.goals[1:]
+        st.goals = [g]
+        inner = next(c for c in stx.children if type(c) is Node)
+        run_seq(st, inner)
+        st.prune()
+        if st.goals:
+            raise ElabError(stx.children[0], "unsolved goals\n" + "\n\n".join(st.pp_goal(x) for x in st.goals))
+        st.goals = rest
+        return
+    if k == "tactic_paren":
+        inner = next(c for c in stx.children if type(c) is Node)
+        run_seq(st, inner)
+        return
+    if k in ("tactic_combinator", "tactic_block_combinator"):
+        _run_combinator(st, stx)
+        return
+    if k == "tactic":
+        name = stx.children[0].text if type(stx.children[0]) is Token else V.first_text(stx)
+        fn = basic.TACTICS.get(name)
+        if fn is None:
+            raise ElabError(stx, f"unsupported tactic '{name}' (not yet implemented by nleanjit's elaborator)")
+        g = st.main(stx)
+        st.enter(g)
+        fn(st, g, stx)
+        st.prune()
+        return
+    raise ElabError(stx, f"unsupported tactic syntax '{k}' (not yet implemented by nleanjit's elaborator)")
+
+
+def _run_combinator(st: TacticState, stx) -> None:
+    ch = stx.children
+    ops = [c.text for c in ch if type(c) is Token]
+    parts = [c for c in ch if type(c) is Node]
+    if "<;>" in ops and len(parts) == 2:
+        run_tactic(st, parts[0])
+        goals = list(st.goals)
+        new = []
+        for g in goals:
+            st.goals = [g]
+            run_tactic(st, parts[1])
+            st.prune()
+            new.extend(st.goals)
+        st.goals = new
+        return
+    head = ops[0] if ops else ""
+    if head in ("try", "first", "repeat", "all_goals", "any_goals", "focus", "iterate"):
+        from nleanjit.elab.tactics import basic
+
+        basic.run_named_combinator(st, head, stx, parts)
+        return
+    raise ElabError(stx, f"unsupported tactic combinator '{head}' (not yet implemented by nleanjit's elaborator)")
+
+
+__all__ = ["Goal", "TacticState", "run_tactic_block", "run_seq", "run_tactic", "Span", "FVar"]
