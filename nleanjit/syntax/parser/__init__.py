@@ -99,6 +99,7 @@ class Parser(NotationParser, CommandParser, BlockParser, TermParser, ParserBase)
         return self.export_env()
 
     def scan_declarations(self) -> None:
+        """Parse, one by one, the commands `_EXPORT_SCAN_RE` finds; errors are passed over."""
         self.skip_bodies = True
         src = self.lx.source
         pos = resume = 0
@@ -119,7 +120,7 @@ class Parser(NotationParser, CommandParser, BlockParser, TermParser, ParserBase)
                 self.enter_scope("mutual")
                 continue
             self.lx.restart(m.start())
-            self.reset((0, -1, False, False, 0))
+            self.reset((0, -1, False, False, 0))  # token 0, no layout position, as at a file's start
             try:
                 self.command()
             except ParseError:
