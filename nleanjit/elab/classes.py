@@ -132,11 +132,21 @@ class InstanceResolver:
             yield c, X.instantiate_level_params(ci.type, ci.level_params, levels)
 
     def _class_name(self, t: Expr) -> str | None:
+        """The class a (local) instance provides, unfolding definitions such as `DecidableEq α`."""
         t = self.mctx.instantiate(t)
-        while type(t) is Pi:
-            t = t.body
-        f = X.get_app_fn(t)
-        return f.name if type(f) is Const else None
+        for _ in range(8):
+            while type(t) is Pi:
+                t = t.body
+            f = X.get_app_fn(t)
+            if type(f) is not Const:
+                return None
+            if f.name in self.eenv.classes:
+                return f.name
+            u = self.mctx.unfold_head(t)
+            if u is None:
+                return f.name
+            t = u
+        return None
 
     def _try(self, cand: Expr, ctype: Expr, goal: Expr, depth: int) -> Expr | None:
         mctx = self.mctx

@@ -44,6 +44,7 @@ from nleanjit.kernel.expr import App, Const, Expr, FVar, Lam, NatLit, Pi, Sort, 
 from nleanjit.syntax.tokens import Token
 from nleanjit.syntax.tree import Node
 
+_DEBUG = bool(__import__("os").environ.get("NLEANJIT_DEBUG"))
 PRIORITIES = {"default": 1000, "low": 100, "mid": 500, "high": 10000}
 
 HEARTBEATS_TEXT = (
@@ -115,12 +116,16 @@ class CommandElab:
         except KE.DeterministicTimeout:
             self.error(stx, HEARTBEATS_TEXT)
         except (KE.DeepRecursion, RecursionError):
+            if _DEBUG:
+                raise
             self.error(stx, RECDEPTH_TEXT)
         except KE.KernelError as err:
             self.error(stx, str(err))
         except MetaError as err:
             self.error(stx, str(err))
         except Exception as err:  # the edge: never a traceback
+            if _DEBUG:
+                raise
             self.error(stx, f"internal error in nleanjit's elaborator: {type(err).__name__}: {err}")
         finally:
             if old < 20000:

@@ -62,9 +62,17 @@ def elab_definition(cmd, view: V.DeclView, name_override: str | None = None) -> 
             elab_definition(cmd, wv, full)
         except ElabError as err:
             cmd.error(err.syntax, err.text)
+    # `def Foo.bar` is elaborated inside namespace `Foo`, as in Lean
+    prefix = name.rpartition(".")[0] if name else ""
+    pushed_scope = False
+    if prefix and prefix != cmd.scope.namespace:
+        cmd.scopes.append(cmd.scope.with_(kind="section", header="", namespace=prefix))
+        pushed_scope = True
     try:
         _elab_main(cmd, view, name)
     finally:
+        if pushed_scope:
+            cmd.scopes.pop()
         for a in added_aliases:
             cmd.eenv.aliases.pop(a, None)
 

@@ -205,6 +205,8 @@ def elab_inductive(cmd, view: V.InductiveView) -> None:
     decl = InductiveDecl(tuple(lparams), num_params, (InductiveType(name, ind_type, tuple(final_ctors)),), view.modifiers.is_unsafe)
     cmd.add_decl(decl, view.syntax)
     cmd.eenv.register_namespace(name)
+    if view.kind.startswith("class"):
+        cmd.eenv.classes[name] = ClassInfo(name, _out_params(ind_type))
     mk_cases_on(cmd, name)
     for d in view.deriving:
         cmd.derive(d, name, view.syntax)

@@ -92,6 +92,9 @@ class MetaContext:
         """Name → variable, innermost last: locals and aliases (pattern variables naming a field)."""
         self.kernel = _MetaKernel(env, self, fuel)
         self._next = 0
+        self.approx = True
+        """First-order approximation for non-pattern problems `?m a =?= f b` (off while only
+        propagating an expected type, where a wrong guess would be final)."""
 
     # ------------------------------------------------------------ names
     def fresh_id(self, prefix: str) -> str:
@@ -208,9 +211,11 @@ class MetaContext:
                     return self.instantiate(head_beta(X.mk_app_seq(fv, args)))
                 return None
             if t is Sort:
-                return Sort(self.instantiate_level(x.level))
+                l = self.instantiate_level(x.level)
+                return x if l == x.level else Sort(l)
             if t is Const:
-                return Const(x.name, tuple(self.instantiate_level(l) for l in x.levels))
+                ls = tuple(self.instantiate_level(l) for l in x.levels)
+                return x if ls == x.levels else Const(x.name, ls)
             return None
 
         return X.replace(e, fn)
@@ -519,7 +524,7 @@ class MetaContext:
         # first-order approximation: ?m a₁…aₖ =?= g b₁…bₙ with n ≥ k
         vf, vargs = X.get_app_fn_args(v)
         k = len(args)
-        if len(vargs) >= k:
+        if self.approx and len(vargs) >= k:
             saved = self.save()
             prefix = X.mk_app_seq(vf, vargs[: len(vargs) - k])
             if self._defeq(m, prefix) and all(self._defeq(x, y) for x, y in zip(args, vargs[len(vargs) - k :])):

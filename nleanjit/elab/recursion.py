@@ -61,18 +61,22 @@ def _structural_cases(te, f: FVar, all_args: list[FVar], body: Expr) -> Expr | N
     if type(info) is not InductiveInfo or rec is None or rec.num_motives != 1 or info.num_indices:
         return None
     np_, nc = info.num_params, len(info.constructors)
-    if len(hargs) != np_ + 2 + nc:
+    if len(hargs) < np_ + 2 + nc:
         return None
     params = hargs[:np_]
     motive = hargs[np_]
     major = hargs[np_ + 1]
-    minors = hargs[np_ + 2 :]
+    minors = hargs[np_ + 2 : np_ + 2 + nc]
+    rest = hargs[np_ + 2 + nc :]  # discriminants generalized by the match compiler
     if type(major) is not FVar or major not in all_args:
         return None
     if any(mentions(p, f) for p in params) or mentions(motive, f):
         return None
     j = all_args.index(major)
     fixed, ys = all_args[:j], all_args[j + 1 :]
+    if any(type(r) is not FVar or r not in ys for r in rest):
+        return None
+    ys = [y for y in ys if y not in rest]
     # the new motive: fun x => (ys) → R[x]
     d = mctx.local_decl(major)
     xm = mctx.push_local("x", d.type)
@@ -88,7 +92,7 @@ def _structural_cases(te, f: FVar, all_args: list[FVar], body: Expr) -> Expr | N
             return None
         new_minors.append(nm)
     rec_const = Const(ind_name + ".rec", head.levels)
-    return X.mk_app(rec_const, *params, new_motive, *new_minors, major, *ys)
+    return X.mk_app(rec_const, *params, new_motive, *new_minors, major, *ys, *rest)
 
 
 def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive) -> Expr | None:

@@ -752,10 +752,16 @@ class TermElab:
         e = f
         t = ftype
         i = 0
-        postponed: list[tuple[MVar, object, Expr]] = []
+        postponed: list[tuple[MVar, object, Expr, bool]] = []
         while True:
             if type(t) is not Pi:
                 w = mctx.whnf(t)
+                if type(w) is MVar and i < len(args):
+                    # an unknown function type: make it `?A → ?B`
+                    a_t = mctx.new_mvar(Sort(mctx.new_level_mvar()))
+                    b_t = mctx.new_mvar(Sort(mctx.new_level_mvar()))
+                    if mctx.is_def_eq(w, Pi("a", a_t, b_t, X.DEFAULT)):
+                        w = mctx.instantiate(w)
                 if type(w) is not Pi:
                     break
                 t = w
@@ -764,16 +770,16 @@ class TermElab:
             if bname in named:
                 a = named.pop(bname)
                 v = mctx.new_mvar(dom)
-                postponed.append((v, a, dom))
+                postponed.append((v, a, dom, True))
             elif binfo is X.DEFAULT or explicit:
                 if self_arg is not None and binfo is X.DEFAULT and self._head_is(dom, self_arg[1]):
                     v = self_arg[0]
-                    postponed.append((mctx.new_mvar(dom), Elaborated(v), dom))
+                    postponed.append((mctx.new_mvar(dom), Elaborated(v), dom, False))
                     v = postponed[-1][0]
                     self_arg = None
                 elif i < len(args):
                     v = mctx.new_mvar(dom)
-                    postponed.append((v, args[i], dom))
+                    postponed.append((v, args[i], dom, False))
                     i += 1
                 else:
                     opt = _opt_param_default(mctx.instantiate(dom))
@@ -784,7 +790,7 @@ class TermElab:
                         if self_arg is not None:
                             break
                         v = mctx.new_mvar(dom)
-                        postponed.append((v, None, dom))
+                        postponed.append((v, None, dom, False))
                     else:
                         break
             elif binfo is X.STRICT_IMPLICIT and not more_explicit:
@@ -807,9 +813,17 @@ class TermElab:
             raise ElabError(stx, f"invalid field notation, function '{self.pp(f)}' does not have argument with type ({self_arg[1]} ...) that can be used, it must be explicit or implicit with a unique name")
         if expected is not None and postponed:
             saved = mctx.save()
-            if not mctx.is_def_eq(t, expected):
-                mctx.restore(saved)
-        for v, a, dom in postponed:
+            mctx.approx = False
+            try:
+                if not mctx.is_def_eq(t, expected):
+                    mctx.restore(saved)
+            finally:
+                mctx.approx = True
+        # arguments that need their expected type (functions, ⟨…⟩, by, …) go last, as in Lean
+        # named arguments (typically motives) first; arguments that need their expected type
+        # (functions, ⟨…⟩, by, …) last, as in Lean
+        postponed.sort(key=lambda p: 0 if p[3] else (2 if type(p[1]) is Node and p[1].kind in POSTPONE_KINDS else 1))
+        for v, a, dom, _named in postponed:
             if a is None:
                 continue
             dom_i = mctx.instantiate(dom)
@@ -907,9 +921,19 @@ class TermElab:
             # `(x : A) → B`
             inner = [c for c in lhs.children if not (type(c) is Token and c.text in ("(", ")"))]
             colon = next(j for j, c in enumerate(inner) if type(c) is Token and c.text == ":")
-            names = [V.binder_name(c) for c in inner[:colon]]
+            names = []
+            for c in inner[:colon]:
+                if V.is_node(c, "app"):  # `(a b : α)` reads as an application
+                    names.extend(x for x in c.children if V.ident_text(x) is not None)
+                else:
+                    names.append(c)
             ty_stx = inner[colon + 1]
-            return self._elab_pi_binders([V.BinderView(tuple(inner[:colon]), ty_stx, "(")], rhs, names_override=names)
+            return self._elab_pi_binders([V.BinderView(tuple(names), ty_stx, "(")], rhs)
+        implicit = _implicit_binder_of_brace(lhs)
+        if implicit is not None:
+            # the parser reads `{x : A} → B` as a structure instance
+            names, ty_stx = implicit
+            return self._elab_pi_binders([V.BinderView(tuple(names), ty_stx, "{")], rhs)
         a = self.elab_type(lhs)
         b = self.elab_type(rhs)
         return Pi("a", a, X.lift_loose_bvars(b, 0, 1), X.DEFAULT)
@@ -1430,6 +1454,24 @@ class TermElab:
 
     def elab_nomatch(self, stx, expected):
         raise ElabError(stx, "unsupported syntax 'nomatch' (not yet implemented by nleanjit's elaborator)")
+
+
+def _implicit_binder_of_brace(stx):
+    """`{x y : A}` read as a `structinst` with one field `x : A` → ([x tokens], A), else None."""
+    if not V.is_node(stx, "structinst"):
+        return None
+    fields = [c for c in stx.children if V.is_node(c, "fields")]
+    if len(fields) != 1:
+        return None
+    fs = [f for f in V.nodes(fields[0]) if f.kind == "field"]
+    if len(fs) != 1:
+        return None
+    ch = fs[0].children
+    colon = V.index_of(fs[0], ":")
+    if colon < 1 or V.index_of(fs[0], ":=") >= 0:
+        return None
+    names = [c for c in ch[:colon] if type(c) is Token and c.kind == "ident"]
+    return (names, ch[colon + 1]) if names else None
 
 
 def _opt_param_default(dom: Expr) -> Expr | None:

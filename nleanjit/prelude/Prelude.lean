@@ -58,10 +58,10 @@ theorem congrArg {α : Sort u} {β : Sort v} {a₁ a₂ : α} (f : α → β) (h
   Eq.subst (motive := fun x => Eq (f a₁) (f x)) h rfl
 
 theorem congrFun {α : Sort u} {β : α → Sort v} {f g : (x : α) → β x} (h : Eq f g) (a : α) : Eq (f a) (g a) :=
-  Eq.subst (motive := fun i => Eq (f a) (i a)) h rfl
+  Eq.subst (α := (x : α) → β x) (motive := fun i => Eq (f a) (i a)) h rfl
 
 theorem congr {α : Sort u} {β : Sort v} {f₁ f₂ : α → β} {a₁ a₂ : α} (h₁ : Eq f₁ f₂) (h₂ : Eq a₁ a₂) : Eq (f₁ a₁) (f₂ a₂) :=
-  Eq.subst (motive := fun x => Eq (f₁ a₁) (x a₂)) h₁ (congrArg f₁ h₂)
+  Eq.subst (α := α → β) (motive := fun x => Eq (f₁ a₁) (x a₂)) h₁ (congrArg f₁ h₂)
 
 def cast {α β : Sort u} (h : Eq α β) (a : α) : β := Eq.rec (motive := fun x _ => x) a h
 
@@ -333,8 +333,8 @@ theorem Nat.eq_of_beq_eq_true : (n m : Nat) → Eq (Nat.beq n m) true → Eq n m
 
 theorem Nat.ne_of_beq_eq_false : (n m : Nat) → Eq (Nat.beq n m) false → Not (Eq n m)
   | zero, zero, h => fun _ => Bool.false_ne_true (Eq.symm h)
-  | zero, succ _, _ => fun h => Bool.false_ne_true (congrArg (fun k => Nat.beq k Nat.zero) h)
-  | succ _, zero, _ => fun h => Bool.false_ne_true (congrArg (fun k => Nat.beq k Nat.zero) (Eq.symm h))
+  | zero, succ _, _ => fun h => Bool.false_ne_true (Eq.symm (congrArg (fun k => Nat.beq k Nat.zero) h))
+  | succ _, zero, _ => fun h => Bool.false_ne_true (congrArg (fun k => Nat.beq k Nat.zero) h)
   | succ n, succ m, h => fun e => Nat.ne_of_beq_eq_false n m h (congrArg Nat.pred e)
 
 def Nat.decEq (n m : Nat) : Decidable (Eq n m) :=
