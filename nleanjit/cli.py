@@ -32,6 +32,13 @@ def _add_fmt(sub) -> None:
     p.set_defaults(func=lambda a: _syntax_cli().cmd_fmt(a))
 
 
+def _add_check(sub) -> None:
+    p = sub.add_parser("check", help="elaborate and type-check a Lean file (exit 1 on any error)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the messages as JSON (Lean REPL shape)")
+    p.set_defaults(func=lambda a: _elab_cli().cmd_check(a))
+
+
 def _add_conformance(sub) -> None:
     p = sub.add_parser("conformance", help="run a stage of the pipeline over a Lean corpus")
     from nleanjit import conformance
@@ -51,6 +58,12 @@ def _add_serve(sub) -> None:
     p.set_defaults(func=server_cli.run_from_args)
 
 
+def _elab_cli():
+    from nleanjit.elab import cli as elab_cli
+
+    return elab_cli
+
+
 def _syntax_cli():
     from nleanjit.syntax import cli as syntax_cli
 
@@ -62,7 +75,7 @@ def _fail(message: str) -> int:
     return 2
 
 
-SUBCOMMANDS = [_add_lex, _add_parse, _add_fmt, _add_conformance, _add_serve]
+SUBCOMMANDS = [_add_lex, _add_parse, _add_fmt, _add_check, _add_conformance, _add_serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

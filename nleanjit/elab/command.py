@@ -162,7 +162,8 @@ class CommandElab:
             self.set_scope(self.scope.with_(variables=self.scope.variables + tuple(binders)))
         elif k == "universe":
             names = [t.text for t in V.tokens(stx) if t.kind == "ident" and t.text != "universe"]
-            self.set_scope(self.scope.with_(universes=self.scope.universes + tuple(names)))
+            new = tuple(n for n in names if n not in self.scope.universes)
+            self.set_scope(self.scope.with_(universes=self.scope.universes + new))
         elif k == "hash_command":
             self.elab_hash(stx)
         elif k == "set_option":

@@ -93,8 +93,8 @@ def _elab_main(cmd, view: V.DeclView, name: str | None) -> None:
             if kind == "theorem":
                 raise ElabError(view.syntax, "theorem type expected")
             ty = mctx.new_mvar(Sort(mctx.new_level_mvar()))
-        if kind == "theorem":
-            te.synthesize_pending(final=True)
+        if view.type is not None:
+            te.synthesize_pending(final=True)  # headers are elaborated to completion first
         rec_fv = None
         args = list(auto_fvs) + own
         if short is not None and kind in ("def", "abbrev", "instance", "opaque", "theorem") and _has_value(view):
@@ -130,7 +130,7 @@ def _elab_main(cmd, view: V.DeclView, name: str | None) -> None:
     if name is None:
         name = cmd.decl_name(_instance_name(mctx.instantiate(mctx.mk_pi(args, ty))))
     if te.used_sorry:
-        cmd.log("warning", view.name_tok or view.syntax, SORRY_WARNING)
+        cmd.log("warning", te.sorry_at or view.name_tok or view.syntax, SORRY_WARNING)
     # keep the section variables the declaration mentions (and instances on them)
     used = set()
     for e in (ty, value) + tuple(mctx.local_decl(a).type for a in args):

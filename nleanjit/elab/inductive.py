@@ -71,7 +71,10 @@ def level_params_in_order(declared, *exprs) -> list[str]:
     found = set()
     for e in exprs:
         found |= X.level_params_of(e)
-    out = [p for p in declared if p in found]
+    out = []
+    for p in declared:
+        if p in found and p not in out:
+            out.append(p)
     out += sorted(p for p in found if p not in out)
     return out
 

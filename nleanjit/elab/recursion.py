@@ -82,7 +82,9 @@ def _structural_cases(te, f: FVar, all_args: list[FVar], body: Expr) -> Expr | N
     xm = mctx.push_local("x", d.type)
     try:
         r_body = head_beta(App(motive, xm))
-        new_motive = mctx.mk_lambda([xm], mctx.mk_pi(ys, r_body))
+        gen = mctx.mk_pi(ys, r_body)
+        motive_level = te.level_of_type(gen)  # generalizing over `ys` may raise the universe
+        new_motive = mctx.mk_lambda([xm], gen)
     finally:
         mctx.pop_local()
     new_minors = []
@@ -91,7 +93,7 @@ def _structural_cases(te, f: FVar, all_args: list[FVar], body: Expr) -> Expr | N
         if nm is None:
             return None
         new_minors.append(nm)
-    rec_const = Const(ind_name + ".rec", head.levels)
+    rec_const = Const(ind_name + ".rec", (mctx.instantiate_level(motive_level),) + tuple(head.levels[1:]))
     return X.mk_app(rec_const, *params, new_motive, *new_minors, major, *ys, *rest)
 
 

@@ -139,6 +139,8 @@ class TermElab:
         self.auto_bound = False
         self.auto_level_names = False
         self.used_sorry = False
+        self.sorry_at = None
+        """The first `sorry` (Lean's warning points at it)."""
         self.cdot_locals: dict[int, FVar] = {}
         self.rec_locals: dict[str, FVar] = {}
         """Names of the definitions being defined (recursive calls) → their local."""
@@ -583,15 +585,14 @@ class TermElab:
         if name == "sorry":
             return self._sorry_head(stx)
         # local variables, possibly followed by fields: `x.f.g`
+        # the longest prefix that names a local or a constant (locals first); the rest are fields
         parts = name.split(".")
         for i in range(len(parts), 0, -1):
-            local = mctx.lookup_local(".".join(parts[:i]))
+            prefix = ".".join(parts[:i])
+            local = mctx.lookup_local(prefix)
             if local is not None:
-                e = local
-                return self._fields(stx, e, parts[i:])
-        # global constants, longest prefix first; the rest are fields
-        for i in range(len(parts), 0, -1):
-            cands = resolve_global(self.eenv, self.scope, ".".join(parts[:i]))
+                return self._fields(stx, local, parts[i:])
+            cands = resolve_global(self.eenv, self.scope, prefix)
             if cands:
                 c = self._mk_const(stx, cands[0], levels if i == len(parts) else None)
                 return self._fields(stx, c, parts[i:])
@@ -611,6 +612,7 @@ class TermElab:
 
     def _sorry_head(self, stx):
         self.used_sorry = True
+        self.sorry_at = self.sorry_at or stx
         u = self.mctx.new_level_mvar()
         ty = Pi("α", Sort(u), Pi("synthetic", Const("Bool"), X.BVar(1)), X.DEFAULT)
         ty = Pi("α", Sort(u), X.BVar(0))
@@ -1437,7 +1439,11 @@ class TermElab:
         if expected is None:
             raise ElabError(stx, "invalid 'by' block, expected type must be known")
         self.synthesize_pending()
-        return run_tactic_block(self, stx, self.mctx.instantiate(expected))
+        goal = self.mctx.instantiate(expected)
+        if goal.has_expr_mvar:
+            self.synthesize_pending(final=True)  # Lean runs tactic blocks after default instances
+            goal = self.mctx.instantiate(expected)
+        return run_tactic_block(self, stx, goal)
 
     def elab_match(self, stx, expected):
         from nleanjit.elab.match import elab_match

@@ -211,9 +211,6 @@ export Inhabited (default)
 class inductive Nonempty (α : Sort u) : Prop where
   | intro (val : α) : Nonempty α
 
-class OfNat (α : Type u) (_ : Nat) where
-  ofNat : α
-
 class HAdd (α : Type u) (β : Type v) (γ : outParam (Type w)) where
   hAdd : α → β → γ
 class HSub (α : Type u) (β : Type v) (γ : outParam (Type w)) where
@@ -282,6 +279,9 @@ class Dvd (α : Type u) where
 inductive Nat where
   | zero : Nat
   | succ (n : Nat) : Nat
+
+class OfNat (α : Type u) (_ : Nat) where
+  ofNat : α
 
 instance instOfNatNat (n : Nat) : OfNat Nat n := ⟨n⟩
 

@@ -305,10 +305,10 @@ def _and_intro(st, g, stx):
 def tac_sorry(st, g, stx):
     te = st.te
     te.used_sorry = True
+    te.sorry_at = te.sorry_at or stx
     gt = st.goal_type(g)
     u = te.level_of_type(gt)
     st.assign(g, X.mk_app(Const("sorryAx", (u,)), gt, Const("Bool.false")))
-    st.te.ctx.sorry_syntax = stx
 
 
 def tac_exfalso(st, g, stx):
