@@ -117,6 +117,8 @@ class InstanceResolver:
     def _candidates(self, cls: str):
         mctx = self.mctx
         for fv in reversed(mctx.scope):
+            if fv.id in mctx.aux_fvars:
+                continue
             d = mctx.local_decl(fv)
             if self._class_name(d.type) == cls:
                 yield fv, d.type

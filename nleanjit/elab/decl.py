@@ -99,6 +99,7 @@ def _elab_main(cmd, view: V.DeclView, name: str | None) -> None:
         args = list(auto_fvs) + own
         if short is not None and kind in ("def", "abbrev", "instance", "opaque", "theorem") and _has_value(view):
             rec_fv = mctx.push_local(short, mctx.mk_pi(args, ty))
+            mctx.aux_fvars.add(rec_fv.id)
             if name is not None and name != short:
                 mctx.push_alias(name, rec_fv)
         value = None
@@ -314,7 +315,7 @@ def _goal_text(te, m) -> str:
     pr = Printer(te.env, mctx.user_names())
     for fid in d.scope:
         ld = mctx.lctx.get(fid)
-        if ld is None or ld.user_name.endswith("✝") and False:
+        if ld is None or fid in mctx.aux_fvars:
             continue
         lines.append(f"{ld.user_name} : {pr.pp(mctx.instantiate(ld.type))}")
     lines.append(f"⊢ {pr.pp(mctx.instantiate(d.type))}")

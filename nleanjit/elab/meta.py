@@ -93,6 +93,9 @@ class MetaContext:
         self.kernel = _MetaKernel(env, self, fuel)
         self._next = 0
         self.approx = True
+        self.aux_fvars: set[str] = set()
+        """Locals standing for the declarations being defined (recursive calls): hidden from
+        goals, `assumption` and instance search, as Lean's auxiliary declarations are."""
         """First-order approximation for non-pattern problems `?m a =?= f b` (off while only
         propagating an expected type, where a wrong guess would be final)."""
 

@@ -76,7 +76,7 @@ class TacticState:
         shown = {fv.id for fv in g.scope}
         for fv in g.scope:
             d = mctx.lctx.get(fv.id)
-            if d is None or fv.id not in shown or d.user_name.startswith("_"):
+            if d is None or fv.id not in shown or d.user_name.startswith("_") or fv.id in mctx.aux_fvars:
                 continue
             lines.append(f"{d.user_name} : {pr.pp(mctx.instantiate(d.type))}")
         lines.append(f"⊢ {pr.pp(self.goal_type(g))}")

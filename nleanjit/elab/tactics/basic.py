@@ -60,8 +60,19 @@ def _append_mvar_goals(st, parent, mvars, front=True):
     st.goals = goals + rest if front else rest + goals
 
 
+def _flatten_names(items) -> list:
+    """`intro a b` arrives as an application `a b`: its parts are the names."""
+    out = []
+    for c in items:
+        if type(c) is Node and c.kind == "app":
+            out.extend(_flatten_names(c.children))
+        else:
+            out.append(c)
+    return out
+
+
 def tac_intro(st, g, stx):
-    names = [c for c in stx.children[1:]]
+    names = _flatten_names([c for c in stx.children[1:]])
     if not names:
         names = [None]
     for n in names:
@@ -260,6 +271,8 @@ def tac_assumption(st, g, stx):
     mctx = st.mctx
     gt = st.goal_type(g)
     for fv in reversed(g.scope):
+        if fv.id in mctx.aux_fvars:
+            continue
         d = mctx.local_decl(fv)
         if mctx.is_def_eq(d.type, gt):
             st.assign(g, fv)
