@@ -261,6 +261,40 @@ register_stage(
 )
 
 
+def _prepare_check() -> None:
+    try:
+        from nleanjit.elab.prelude import load_prelude
+
+        load_prelude()  # elaborated (or read from the cache) once, inherited by the workers
+    except Exception as e:
+        raise StageUnavailable(f"stage check: cannot load the elaborator's prelude ({type(e).__name__}: {e})") from None
+
+
+def run_check(entry: CorpusEntry) -> Outcome:
+    """Pass = the file elaborates with no error message. (`#guard_msgs` blocks are not yet
+    compared: a file whose expected errors are fenced by `#guard_msgs` fails for now.)"""
+    from nleanjit.elab import check_source
+
+    try:
+        raw = read_entry_bytes(entry)
+    except OSError as e:
+        return Outcome(False, f"cannot read: {e.strerror or e}")
+    source = raw.decode("utf-8", errors="surrogateescape")
+    result = check_source(source, entry.path)
+    errors = [m for m in result.messages if m.severity == "error"]
+    return Outcome(ok=not errors, message=errors[0].to_lean().split("\n")[0] if errors else "")
+
+
+register_stage(
+    Stage(
+        name="check",
+        description="elaborates and type-checks with no error message",
+        run=run_check,
+        prepare=_prepare_check,
+    )
+)
+
+
 # --------------------------------------------------------------------------- workers
 
 

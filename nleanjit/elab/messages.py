@@ -32,11 +32,13 @@ class Span:
         if isinstance(syntax, Span):
             return syntax
         if type(syntax) is Token:
+            if syntax.line == 0:
+                return None
             first = last = syntax
         elif type(syntax) is Node:
             first = last = None
             for tok in syntax.tokens():
-                if tok.kind == "eof":
+                if tok.kind == "eof" or tok.line == 0:  # line 0: a token the elaborator made up
                     continue
                 if first is None:
                     first = tok
