@@ -73,10 +73,14 @@ def _structural_cases(te, f: FVar, all_args: list[FVar], body: Expr) -> Expr | N
     if any(mentions(p, f) for p in params) or mentions(motive, f):
         return None
     j = all_args.index(major)
-    fixed, ys = all_args[:j], all_args[j + 1 :]
+    # the arguments every recursive call passes unchanged stay fixed; the others (before and
+    # after the major premise) are generalized in the motive
+    k = _fixed_prefix(body, f, all_args, j)
+    fixed, ys = all_args[:k], all_args[k:j] + all_args[j + 1 :]
     if any(type(r) is not FVar or r not in ys for r in rest):
         return None
     ys = [y for y in ys if y not in rest]
+    pre = all_args[k:j]
     # the new motive: fun x => (ys) → R[x]
     d = mctx.local_decl(major)
     xm = mctx.push_local("x", d.type)
@@ -89,7 +93,7 @@ def _structural_cases(te, f: FVar, all_args: list[FVar], body: Expr) -> Expr | N
         mctx.pop_local()
     new_minors = []
     for ctor, minor in zip(info.constructors, minors):
-        nm = _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive)
+        nm = _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive, len(pre))
         if nm is None:
             return None
         new_minors.append(nm)
@@ -97,7 +101,28 @@ def _structural_cases(te, f: FVar, all_args: list[FVar], body: Expr) -> Expr | N
     return X.mk_app(rec_const, *params, new_motive, *new_minors, major, *ys, *rest)
 
 
-def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive) -> Expr | None:
+def _fixed_prefix(body: Expr, f: FVar, all_args: list[FVar], j: int) -> int:
+    calls: list[list[Expr]] = []
+
+    def fn(x, off):
+        if not x.has_fvar:
+            return x
+        h, args = X.get_app_fn_args(x)
+        if type(h) is FVar and h.id == f.id:
+            calls.append(args)
+            for a in args:
+                X.replace(a, fn)
+            return x
+        return None
+
+    X.replace(body, fn)
+    k = 0
+    while k < j and all(len(c) > k and c[k] == all_args[k] for c in calls):
+        k += 1
+    return k
+
+
+def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive, npre=0) -> Expr | None:
     mctx = te.mctx
     cinfo = te.env.get(ctor)
     zs: list[FVar] = []
@@ -123,7 +148,7 @@ def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive) 
             ihs[z.id] = ih
             ih_list.append(ih)
         try:
-            m2 = _replace_calls(mctx.instantiate(m), f, len(fixed), fixed, ihs)
+            m2 = _replace_calls(mctx.instantiate(m), f, len(fixed), fixed, ihs, npre)
             if m2 is None or mentions(m2, f):
                 return None
             return mctx.mk_lambda(zs + ih_list + list(ys), m2)
@@ -133,8 +158,10 @@ def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive) 
         mctx.pop_local(len(zs))
 
 
-def _replace_calls(e: Expr, f: FVar, j: int, fixed, ihs: dict[str, FVar]) -> Expr | None:
+def _replace_calls(e: Expr, f: FVar, k: int, fixed, ihs: dict[str, FVar], npre: int = 0) -> Expr | None:
+    """`f fixed pre z ys` with `z` a recursive field → `ih_z pre ys` (pre and ys rewritten too)."""
     failed = []
+    j = k + npre
 
     def fn(x: Expr, off: int):
         if not x.has_fvar:
@@ -142,12 +169,12 @@ def _replace_calls(e: Expr, f: FVar, j: int, fixed, ihs: dict[str, FVar]) -> Exp
         if type(x) is App or type(x) is FVar:
             h, args = X.get_app_fn_args(x)
             if type(h) is FVar and h.id == f.id:
-                if len(args) <= j or list(args[:j]) != list(fixed) or type(args[j]) is not FVar or args[j].id not in ihs:
+                if len(args) <= j or list(args[:k]) != list(fixed) or type(args[j]) is not FVar or args[j].id not in ihs:
                     failed.append(x)
                     return x
                 rest = []
-                for a in args[j + 1 :]:
-                    ra = _replace_calls(a, f, j, fixed, ihs)
+                for a in list(args[k:j]) + list(args[j + 1 :]):
+                    ra = _replace_calls(a, f, k, fixed, ihs, npre)
                     if ra is None:
                         failed.append(a)
                         return x

@@ -658,6 +658,9 @@ class TermElab:
                     raise ElabError(stx, f"invalid projection, structure has only {len(info.fields) if info else 0} field(s)\n  {self.pp(e)}\nhas type\n  {self.pp(t)}")
             full = f"{cls}.{fname}"
             tried.append(full)
+            local = self.mctx.lookup_local(full)
+            if local is not None:  # the function being defined: a recursive call
+                return local, self.infer(local), (e, cls)
             if full in self.env:
                 c = self._mk_const(stx, full, None)
                 return c, self.const_type(c), (e, cls)
