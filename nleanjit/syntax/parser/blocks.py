@@ -404,8 +404,6 @@ class BlockParser:
         if not arg:
             while self.accept("|", kids):
                 kids.append(self.rcases_pattern_atom())
-            if self.at_sym(":") and False:
-                pass
         return Node("rcases_pat", kids)
 
     def rcases_pattern_atom(self) -> Node:
@@ -476,7 +474,7 @@ class BlockParser:
                     continue
                 if text in ("then", "else") or (text in self.reserved and text not in _TERM_WORDS_IN_TACTICS):
                     break
-                kids.append(self.term())
+                kids.append(self.tactic_argument(kids[0].text))
                 continue
             if kind == T.SYM:
                 text = tok.text
@@ -521,7 +519,7 @@ class BlockParser:
                         kids.append(self.named_argument())
                     continue
                 if self.can_start_term():
-                    kids.append(self.term())
+                    kids.append(self.tactic_argument(kids[0].text))
                     continue
                 break
             if kind == T.ERROR:
@@ -531,6 +529,12 @@ class BlockParser:
                 continue
             break
         return Node("tactic", kids)
+
+    def tactic_argument(self, tactic: str) -> Node:
+        """A term argument; `intro a b`, `clear h₁ h₂`, `case inl h` take one simple term per name."""
+        if tactic in _NAME_LIST_TACTICS:
+            return self.term(1023)
+        return self.term()
 
     def tactic_alternative(self) -> Node:
         kids = [self.advance()]  # |
@@ -582,6 +586,10 @@ _DO_WORDS = {
     "do": "do_nested",
 }
 # Tactics whose arguments are comma-separated lists; elsewhere a `,` ends the tactic.
+# Tactics whose arguments are a list of names or simple terms: `intro a ⟨b, c⟩ _`.
+_NAME_LIST_TACTICS = frozenset(["intro", "intros", "rename_i", "clear", "subst", "revert", "unfold", "injection",
+                                "injections", "funext", "ext", "case", "case'", "next", "delta", "generalizing",
+                                "clear_value"])
 _COMMA_TACTICS = frozenset(["exists", "use", "existsi", "cases", "induction", "rcases", "obtain", "generalize", "case",
                             "case'", "refine_lift", "constructorm", "casesm", "interval_cases", "fun_induction", "fun_cases"])
 _INDUCTION_TACTICS = frozenset(["induction", "cases", "fun_induction", "fun_cases"])

@@ -432,6 +432,12 @@ class TermParser:
         return Node("quotation", self.balanced_group())
 
     def paren(self) -> Node:
+        if self.peek().kind == T.IDENT or self.peek().text == "_":
+            start = self.mark()
+            try:  # `(a b : α) → β`: a binder, not a type ascription of `a b`
+                return self.choice("dep_arrow", self.implicit_binder_arrow)
+            except ParseError:
+                self.reset(start)
         saved_do, self.no_do = self.no_do, False
         try:
             return self.paren_inner()
@@ -535,17 +541,17 @@ class TermParser:
     def brace_alternatives(self) -> Node:
         start = self.mark()
         saved = self.pos_col
+        try:  # `{x : α} → β` first: `{x : α}` alone also reads as a structure instance
+            return self.implicit_binder_arrow()
+        except ParseError:
+            self.reset(start)
+            self.pos_col = saved
         try:
             return self.structure_instance()
         except ParseError as err:
             self.reset(start)
             self.pos_col = saved
             first_error = err
-        try:
-            return self.implicit_binder_arrow()
-        except ParseError:
-            self.reset(start)
-            self.pos_col = saved
         try:
             return self.set_like_braces()
         except ParseError:
