@@ -123,6 +123,7 @@ class Engine:
             model_id=model_id, architecture=cfg.architecture, kind=cfg.kind,
             context_length=cfg.context_length if cfg.kind == "decoder" else cfg.max_seq_length,
             vocab_size=cfg.vocab_size, embedding_dim=cfg.hidden_size, dtype=fmt, device=device)
+        self.generation_defaults = _generation_defaults(self.path)
         self._seqs: dict[str, _Sequence] = {}
         self._undelivered: list[TokenEvent] = []
         self._fresh_seed = np.random.SeedSequence()
@@ -392,6 +393,26 @@ class Engine:
                 mask[r, :len(seqs[i])] = 1
             vectors[chunk] = bert.forward(self.config, self.weights, self.backend, ids, mask)
         return EmbeddingResult(vectors, [len(s) for s in seqs])
+
+
+GENERATION_DEFAULT_KEYS = {"temperature": float, "top_p": float, "top_k": int, "min_p": float,
+                           "repetition_penalty": float, "max_new_tokens": int, "do_sample": bool}
+
+
+def _generation_defaults(model_dir: Path) -> dict:
+    """The sampling defaults the model folder's generation_config.json sets (only the keys present).
+
+    ``do_sample: false`` means greedy; the caller decides how to fold these into SamplingParams.
+    """
+    data = config_mod.read_json(model_dir / "generation_config.json", required=False) or {}
+    out = {}
+    for key, cast in GENERATION_DEFAULT_KEYS.items():
+        if data.get(key) is not None:
+            try:
+                out[key] = cast(data[key])
+            except (TypeError, ValueError):
+                continue
+    return out
 
 
 def default_embedding_model_path() -> Path:

@@ -261,15 +261,25 @@ def silu_mul(gate_up, out):
             out[t, i] = g / (np.float32(1.0) + np.exp(-g)) * gate_up[t, inter + i]
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=True)
 def gelu_erf(x):
-    """x: (N, d) f32, in place: 0.5 x (1 + erf(x / sqrt 2))."""
+    """x: (N, d) f32, in place: 0.5 x (1 + erf(x / sqrt 2)).
+
+    erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, below fp32 resolution of the result):
+    it vectorizes, where a libm ``erf`` call per element cost 4x more (MiniLM: 1.4 of 5 ms).
+    """
     n, d = x.shape
-    c = 1.0 / math.sqrt(2.0)
     for r in range(n):
         for i in range(d):
             v = x[r, i]
-            x[r, i] = np.float32(0.5 * v * (1.0 + math.erf(v * c)))
+            z = abs(v) * np.float32(0.7071067811865476)
+            t = np.float32(1.0) / (np.float32(1.0) + np.float32(0.3275911) * z)
+            poly = ((((np.float32(1.061405429) * t - np.float32(1.453152027)) * t + np.float32(1.421413741)) * t
+                     - np.float32(0.284496736)) * t + np.float32(0.254829592)) * t
+            e = np.float32(1.0) - poly * np.exp(-z * z)
+            if v < 0:
+                e = -e
+            x[r, i] = np.float32(0.5) * v * (np.float32(1.0) + e)
 
 
 # ---------------------------------------------------------------- rotary embeddings

@@ -284,3 +284,4 @@ def test_default_chat_model_end_to_end(engine_for):
     evs = list(eng.generate(ids, SamplingParams(max_tokens=16, temperature=0.7, seed=0)))
     assert 1 <= len(evs) <= 16 and evs[-1].finish_reason in ("stop", "length")
     assert eng.info().context_length == 2048 and eng.info().architecture == "LlamaForCausalLM"
+    assert eng.generation_defaults == {"temperature": 0.7, "top_p": 0.9, "do_sample": True}
