@@ -202,6 +202,13 @@ def _decoder(cfg: dict, path: Path, arch: str, dtype: str) -> DecoderConfig:
         raise ConfigError(path, f"head_dim={head_dim} must be even for rotary embeddings")
     theta, scaling = _rope(cfg, path)
     attention_bias = bool(cfg.get("attention_bias", False)) or model_type == "qwen2"
+    context = _int(cfg, path, "max_position_embeddings", default=2048)
+    # Sliding-window attention (Mistral; Qwen2/3 with use_sliding_window) equals full attention
+    # while a sequence is no longer than the window, so the context is capped there instead of
+    # implementing the window.
+    window = cfg.get("sliding_window")
+    if isinstance(window, int) and window > 0 and (model_type == "mistral" or cfg.get("use_sliding_window")):
+        context = min(context, window)
     return DecoderConfig(
         architecture=arch, model_type=model_type,
         vocab_size=_int(cfg, path, "vocab_size"), hidden_size=hidden,
@@ -209,7 +216,7 @@ def _decoder(cfg: dict, path: Path, arch: str, dtype: str) -> DecoderConfig:
         num_layers=_int(cfg, path, "num_hidden_layers"), num_heads=heads, num_kv_heads=kv_heads,
         head_dim=head_dim, rms_norm_eps=float(cfg.get("rms_norm_eps", 1e-6)),
         rope_theta=theta, rope_scaling=scaling,
-        context_length=_int(cfg, path, "max_position_embeddings", default=2048),
+        context_length=context,
         tie_word_embeddings=bool(cfg.get("tie_word_embeddings", False)),
         attention_bias=attention_bias,
         o_bias=bool(cfg.get("attention_bias", False)) and model_type != "qwen2",

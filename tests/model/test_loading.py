@@ -64,6 +64,18 @@ def test_transformers5_rope_parameters_spelling(llama_copy, engine_for):
                                   engine_for("tiny-llama").prompt_logits(ids))
 
 
+def test_mistral_shares_the_llama_pass_and_caps_context_at_its_window(llama_copy, engine_for):
+    cfg = json.loads((llama_copy / "config.json").read_text())
+    cfg.update(architectures=["MistralForCausalLM"], model_type="mistral", sliding_window=64)
+    (llama_copy / "config.json").write_text(json.dumps(cfg))
+    eng = model.load(llama_copy)
+    assert eng.info().architecture == "MistralForCausalLM" and eng.info().context_length == 64
+    ids = [1, 9, 8, 7, 6]
+    np.testing.assert_array_equal(eng.prompt_logits(ids), engine_for("tiny-llama").prompt_logits(ids))
+    with pytest.raises(model.ContextLengthExceeded):
+        eng.add_request("x", list(range(1, 60)), model.SamplingParams(max_tokens=10))
+
+
 def test_missing_folder_and_files(tmp_path, llama_copy):
     with pytest.raises(model.ModelFileMissing, match="model folder"):
         model.load(tmp_path / "nope")
