@@ -121,9 +121,15 @@ class Lexer:
 
     def _emit(self, kind: str, start: int, tok_start: int, tok_end: int, error: str | None = None) -> Token:
         src = self.source
-        self._advance_lines(start, tok_start)
-        tok = Token(kind, src[tok_start:tok_end], src[start:tok_start], tok_start, self.line, tok_start - self.line_start, error)
-        self._advance_lines(tok_start, tok_end)
+        leading = src[start:tok_start]
+        if "\n" in leading:  # the hot path checks a short string instead of counting
+            self.line += leading.count("\n")
+            self.line_start = start + leading.rfind("\n") + 1
+        text = src[tok_start:tok_end]
+        tok = Token(kind, text, leading, tok_start, self.line, tok_start - self.line_start, error)
+        if "\n" in text:
+            self.line += text.count("\n")
+            self.line_start = tok_start + text.rfind("\n") + 1
         self.tokens.append(tok)
         self.pos = tok_end
         return tok
