@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from nleanjit.kernel import expr as X
 from nleanjit.kernel.expr import Const, Expr, FVar, MVar, Pi
+from nleanjit.elab.meta import _eta_reduce
 
 MAX_DEPTH = 32
 
@@ -61,6 +62,9 @@ class InstanceResolver:
     def synth(self, goal: Expr, depth: int = 0) -> Expr | None:
         mctx = self.mctx
         goal = mctx.instantiate(goal)
+        fn, args = X.get_app_fn_args(goal)
+        if any(type(a) is X.Lam for a in args):  # `Pure (fun α => m α)` is `Pure m`
+            goal = X.mk_app_seq(fn, [_eta_reduce(a) for a in args])
         if depth > MAX_DEPTH:
             raise MaxSynthDepth()
         key = goal if not goal.has_mvar else None

@@ -22,7 +22,7 @@ from nleanjit.elab import syntax_view as V
 from nleanjit.elab.messages import ElabError
 from nleanjit.elab.meta import MetaContext
 from nleanjit.elab.state import ClassInfo, InstanceInfo, StructureInfo
-from nleanjit.elab.term import AutoBoundImplicit, TermElab
+from nleanjit.elab.term import Elaborated, AutoBoundImplicit, TermElab
 from nleanjit.kernel import expr as X
 from nleanjit.kernel import level as L
 from nleanjit.kernel.declaration import (
@@ -251,7 +251,22 @@ def _infer_result_level(te, result, ind_fv, explicit) -> L.Level:
                 t = X.instantiate(w.body, [fv])
         finally:
             mctx.pop_local(len(fvs))
-    return L.normalize(lvl)
+    return as_type_level(lvl)
+
+
+def as_type_level(lvl: L.Level) -> L.Level:
+    """Lean's shape for an inferred universe: `max (u+2) (v+1)` becomes `(max (u+1) v)+1`, so that
+    the type reads `Type (max (u+1) v)` and unifies with `Type ?w`."""
+    lvl = L.normalize(lvl)
+    args: list = []
+    L._push_max_args(lvl, args)
+    if all(L.to_offset(a)[1] >= 1 for a in args):
+        inner = L.ZERO
+        for a in args:
+            base, k = L.to_offset(a)
+            inner = L.mk_max(inner, L.mk_succ(base, k - 1))
+        return L.Succ(L.normalize(inner))
+    return lvl
 
 
 def _promote_fixed_indices(ind_type: Expr, ctor_types: list[Expr], nparams: int) -> int:
@@ -391,7 +406,14 @@ def elab_structure(cmd, view: V.InductiveView) -> None:
                         scope_fvs.append(lf)
                         aliases += 1
             for b in view.fields:
-                fty = te.elab_type(b.type) if b.type is not None else None
+                if b.params and b.type is not None:  # `f {β} [C β] (x : α) : T`: a Π-typed field
+                    pfvs = te.push_binders(b.params)
+                    try:
+                        fty = mctx.mk_pi(pfvs, te.elab_type(b.type))
+                    finally:
+                        mctx.pop_local(len(pfvs))
+                else:
+                    fty = te.elab_type(b.type) if b.type is not None else None
                 for nm_tok in b.names:
                     fname = V.binder_name(nm_tok)
                     if b.default is not None:
@@ -420,7 +442,7 @@ def elab_structure(cmd, view: V.InductiveView) -> None:
                     ss = te.whnf(mctx.infer(mctx.local_decl(fv).type))
                     if type(ss) is Sort:
                         lvl = L.mk_max(lvl, mctx.instantiate_level(ss.level))
-                mctx.level_defeq(s.level, L.normalize(lvl))
+                mctx.level_defeq(s.level, as_type_level(lvl))
             ctor_body = zeta(mctx.mk_pi(scope_fvs, struct_app))
         finally:
             mctx.pop_local(len(field_fvs) + aliases)
@@ -486,14 +508,17 @@ def _proj_chain(te, e: Expr, struct: str, field: str):
     info = te.eenv.structures.get(struct)
     if info is None:
         return None
-    if field in info.fields:
-        c = te._mk_const(None, f"{struct}.{field}", None)
+    def project(fname):
+        c = te._mk_const(None, f"{struct}.{fname}", None)
+        if struct in te.eenv.classes:  # a class projection takes its structure as `[self : C …]`
+            return te.apply(None, c, te.const_type(c), [], {"self": Elaborated(e, None)}, None)
         return te.apply(None, c, te.const_type(c), [], {}, None, False, (e, struct))
+
+    if field in info.fields:
+        return project(field)
     for pc, pf in info.parents:
         if field in _flattened_fields(te.ctx, pc):
-            c = te._mk_const(None, f"{struct}.{pf}", None)
-            sub = te.apply(None, c, te.const_type(c), [], {}, None, False, (e, struct))
-            return _proj_chain(te, sub, pc, field)
+            return _proj_chain(te, project(pf), pc, field)
     return None
 
 

@@ -43,6 +43,15 @@ class MVarDecl:
     user_name: str = ""
 
 
+def _eta_reduce(e: Expr) -> Expr:
+    """`fun x => f x` ↦ `f` (Lean eta-reduces pattern solutions: `?m α =?= n α` gives `?m := n`,
+    which instance resolution can match, rather than `fun α => n α`)."""
+    while type(e) is Lam and type(e.body) is App and type(e.body.arg) is X.BVar and e.body.arg.idx == 0 \
+            and not X.has_loose_bvar(e.body.fn, 0):
+        e = X.lower_loose_bvars(e.body.fn, 0, 1)
+    return e
+
+
 class _MetaKernel(TypeChecker):
     """The kernel's checker, told the types of the elaborator's metavariables."""
 
@@ -518,10 +527,20 @@ class MetaContext:
                 return False
             return True
         if all(type(x) is FVar for x in args) and len({x.id for x in args}) == len(args):
+            # `?f x =?= g ?a`: solve first-order (`?f := g`, `?a := x`) rather than with
+            # `fun x => g ?a`, which would hide `g` from instance resolution (`Pure ?f`)
+            vf, vargs = X.get_app_fn_args(v)
+            k = len(args)
+            if len(vargs) >= k and all(type(y) is MVar and self._assignable(y) for y in vargs[len(vargs) - k :]):
+                saved = self.save()
+                prefix = X.mk_app_seq(vf, vargs[: len(vargs) - k])
+                if self._defeq(m, prefix) and all(self._defeq(x, y) for x, y in zip(args, vargs[len(vargs) - k :])):
+                    return True
+                self.restore(saved)
             if not self._occurs(m.id, v):
                 allowed = set(d.scope) | {x.id for x in args}
                 if self._in_scope(v, allowed):
-                    val = self._close_lambda_plain(args, v)
+                    val = _eta_reduce(self._close_lambda_plain(args, v))
                     self.assignment[m.id] = val
                     return True
         # first-order approximation: ?m a₁…aₖ =?= g b₁…bₙ with n ≥ k

@@ -88,6 +88,8 @@ class BinderView:
     syntax: object = None
     pattern: Node | None = None
     """A non-name binder of `fun` (`fun ⟨a, b⟩ => …`): matched against the argument."""
+    params: tuple = ()
+    """Binders after a structure field's name (`forIn {β} [Monad m] (x : ρ) : m β`): the field's type is a Π over them."""
 
 
 def binder_name(x) -> str:
@@ -387,13 +389,14 @@ def _view_struct_field(n: Node) -> list[BinderView]:
     """`x y : T := d`, `(x : T)`, `{x : T}` or `[inst : C]` in a structure body."""
     groups = []
     bare = []
+    params: list[BinderView] = []
     ty = default = None
     ch = n.children
     i = 0
     while i < len(ch):
         c = ch[i]
         if type(c) is Node and c.kind in BINDER_KINDS:
-            groups.append(view_binder(c))
+            (params if bare else groups).append(view_binder(c))
         elif type(c) is Token and c.kind == "ident":
             bare.append(c)
         elif type(c) is Token and c.text == ":":
@@ -403,10 +406,10 @@ def _view_struct_field(n: Node) -> list[BinderView]:
             default = ch[i + 1] if i + 1 < len(ch) else None
             i += 1
         elif type(c) is Node and c.kind == "binders":
-            groups.extend(view_binders(c.children))
+            (params if bare else groups).extend(view_binders(c.children))
         i += 1
     if bare:
-        groups.append(BinderView(tuple(bare), ty, "(", default, n))
+        groups.append(BinderView(tuple(bare), ty, "(", default, n, None, tuple(params)))
     return groups
 
 
