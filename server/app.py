@@ -1,8 +1,8 @@
 """The Sanic app factory: ``sanic server.app:create_app --factory`` or ``nleanjit serve``.
 
 In: a ``ServerConfig`` (or a dict of overrides, or nothing: then the
-``NLEANJIT_*`` environment).  Out: a Sanic app with the ``openai`` and ``ops``
-blueprints, and around them:
+``NLEANJIT_*`` environment).  Out: a Sanic app with the ``openai``, ``ops`` and
+``lean`` blueprints (the Lean service, ``app.ctx.lean``), and around them:
 
 - listeners: ``before_server_start`` creates ``app.ctx.runtime`` and starts
   loading the models on their own threads; ``after_server_stop`` stops them;
@@ -51,6 +51,9 @@ def create_app(config: ServerConfig | dict | None = None) -> Sanic:
     elif not isinstance(config, ServerConfig):
         # None, or the argparse namespace that `sanic ... --factory` passes: the environment decides
         config = ServerConfig.from_env()
+    from server.lean.config import LeanConfig
+    from server.lean.service import LeanService
+    from server.routes import lean as lean_routes
     from server.routes import openai as openai_routes
     from server.routes import ops as ops_routes
 
@@ -64,14 +67,18 @@ def create_app(config: ServerConfig | dict | None = None) -> Sanic:
     app.ctx.runtime = Runtime(config)
     app.blueprint(openai_routes.bp)
     app.blueprint(ops_routes.bp)
+    app.ctx.lean = LeanService(LeanConfig.from_env(), app.ctx.runtime.metrics.registry)
+    app.blueprint(lean_routes.bp)
 
     @app.before_server_start
     async def start_runtime(app):
         app.ctx.runtime.start(asyncio.get_running_loop())
+        await app.ctx.lean.start()
 
     @app.after_server_stop
     async def stop_runtime(app):
         app.ctx.runtime.stop()
+        await app.ctx.lean.stop()
 
     @app.on_request
     async def check_key(request):

@@ -28,6 +28,11 @@ def add_arguments(parser) -> None:
                         help="worker processes, each with its own engine (default 1)")
     parser.add_argument("--api-key", metavar="KEY", default=None,
                         help="require 'Authorization: Bearer KEY' (default: $NLEANJIT_API_KEY, else none)")
+    parser.add_argument("--lean-workers", type=int, metavar="N", default=None,
+                        help="Lean checker worker processes (default: cores - 1, at least 1)")
+    parser.add_argument("--ray-address", metavar="ADDR", default=None,
+                        help="dispatch Lean checking to a Ray cluster (default: $NLEANJIT_RAY_ADDRESS; "
+                             "not implemented yet: the local pool is used)")
 
 
 def run_from_args(args) -> int:
@@ -40,6 +45,20 @@ def run_from_args(args) -> int:
         if path and path.lower() != "none" and not os.path.isdir(path):
             print(f"nleanjit serve: error: {flag} {path}: not a folder", file=sys.stderr)
             return 2
+    if args.lean_workers is not None:
+        if args.lean_workers < 1:
+            print("nleanjit serve: error: --lean-workers must be at least 1", file=sys.stderr)
+            return 2
+        os.environ["NLEANJIT_LEAN_WORKERS"] = str(args.lean_workers)
+    if args.ray_address:
+        os.environ["NLEANJIT_RAY_ADDRESS"] = args.ray_address
+    try:
+        from server.lean.config import LeanConfig, LeanConfigError
+
+        LeanConfig.from_env()
+    except LeanConfigError as exc:
+        print(f"nleanjit serve: error: {exc}", file=sys.stderr)
+        return 2
     try:
         config = ServerConfig.from_env(model_path=args.model, embedding_model_path=args.embedding_model,
                                        api_key=args.api_key)

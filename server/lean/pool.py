@@ -1,0 +1,278 @@
+"""A pool of warm checker worker processes behind a bounded queue, driven from asyncio.
+
+In: jobs from the route handlers on the event loop (``await pool.check(code,
+timeout)``, ``await pool.repl(chain, timeout)``, or ``pool.submit_many`` for a
+batch).  Out: one ``SnippetResult`` per job: the worker's REPL response, or an
+error that is not a Lean message (timeout, memory limit, crash).
+
+- **Warm workers.**  Each worker is a process started from a ``forkserver``
+  (clean of the server's threads) that loads the prelude once
+  (``server.lean.worker``); a snippet never pays for it.
+- **Limits.**  Each job has a wall-clock timeout; when it passes, the worker is
+  killed and replaced (never reused), so the time limit really stops the work.
+  ``RLIMIT_AS`` bounds each worker's memory; a worker that ran out of memory or
+  died is replaced the same way.  The elaborator's own deterministic step limit
+  applies inside.
+- **Backpressure.**  At most ``max_queue`` jobs wait beyond the idle workers;
+  a submission that would overflow is refused at once (``QueueFull`` → 429 with
+  ``Retry-After``), so memory stays bounded and nothing hangs.
+- **Cancellation.**  A handler that is cancelled (its client went away) cancels
+  its jobs' futures: waiting jobs are dropped when a worker reaches them, and a
+  running job's worker is killed and replaced, which frees it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import time
+from dataclasses import dataclass, field
+
+log = logging.getLogger("nleanjit.server")
+
+READY_TIMEOUT_S = 120.0
+
+
+class QueueFull(Exception):
+    """More jobs than the queue holds; retry after ``retry_after_s``."""
+
+    def __init__(self, retry_after_s: int = 1):
+        super().__init__("the Lean checker queue is full")
+        self.retry_after_s = retry_after_s
+
+
+class PoolStopped(Exception):
+    """The pool is not running (not started yet, or shutting down)."""
+
+
+@dataclass(frozen=True)
+class SnippetResult:
+    """What one job gave: exactly one of ``response`` / ``error``."""
+
+    outcome: str  # valid | sorry | lean_error | timeout | limit | internal | cancelled
+    time: float
+    response: dict | None = None
+    error: str | None = None
+    cache_hit: bool = False
+
+
+@dataclass
+class _Job:
+    message: tuple
+    timeout: float
+    future: asyncio.Future
+    enqueued: float = field(default_factory=time.monotonic)
+
+
+class _Worker:
+    """One worker process and its end of the pipe (parent side)."""
+
+    def __init__(self, ctx, memory_bytes: int | None):
+        from server.lean.worker import worker_main
+
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=worker_main, args=(child, memory_bytes), daemon=True,
+                                name="nleanjit-lean-worker")
+        self.proc.start()
+        child.close()
+
+    async def recv(self, timeout: float | None):
+        """The next reply; ``asyncio.TimeoutError`` after ``timeout``; ``EOFError`` if it died."""
+        loop = asyncio.get_running_loop()
+        if not self.conn.poll():
+            ready = loop.create_future()
+            fd = self.conn.fileno()
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            try:
+                await asyncio.wait_for(ready, timeout)
+            finally:
+                loop.remove_reader(fd)
+        return self.conn.recv()
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(2)
+        self.kill()
+
+
+class CheckerPool:
+    """``size`` warm workers; see the module docstring."""
+
+    def __init__(self, size: int, *, max_queue: int = 1024, memory_bytes: int | None = 4 << 30,
+                 metrics=None):
+        self.size = max(1, size)
+        self.max_queue = max(0, max_queue)
+        self.memory_bytes = memory_bytes
+        self.metrics = metrics
+        self.waiting = 0  # jobs submitted and not yet taken by a worker
+        self.busy = 0
+        self.restarts = 0
+        self._queue: asyncio.Queue | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._workers: list[_Worker | None] = []
+        self._ctx = None
+        self.ready: asyncio.Event | None = None  # created on the loop in start()
+        self.start_error: str | None = None
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._ctx = multiprocessing.get_context("forkserver")
+        # the fork server imports the checker once; every worker forks from it warm-ish
+        self._ctx.set_forkserver_preload(["server.lean.worker", "server.lean.checker",
+                                          "nleanjit.elab.command", "nleanjit.syntax"])
+        self._queue = asyncio.Queue()
+        self.ready = asyncio.Event()
+        self._workers = [None] * self.size
+        self._tasks = [asyncio.create_task(self._serve(i), name=f"lean-worker-{i}")
+                       for i in range(self.size)]
+
+    async def stop(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            try:
+                await t
+            except BaseException:  # noqa: BLE001 - stopping: nothing to report
+                pass
+        self._tasks = []
+        for w in self._workers:
+            if w is not None:
+                w.stop()
+        self._workers = []
+        if self._queue is not None:
+            while not self._queue.empty():
+                job = self._queue.get_nowait()
+                if not job.future.done():
+                    job.future.set_exception(PoolStopped("the server is shutting down"))
+
+    # --- submitting --------------------------------------------------------------------
+
+    def submit_many(self, messages: list[tuple], timeout: float) -> list[asyncio.Future]:
+        """Queue jobs together (a batch is admitted whole or refused whole)."""
+        if self._queue is None:
+            raise PoolStopped("the Lean checker is not running")
+        room = self.max_queue + max(0, self.size - self.busy) - self.waiting
+        if len(messages) > room:
+            raise QueueFull()
+        loop = asyncio.get_running_loop()
+        futures = []
+        for m in messages:
+            fut = loop.create_future()
+            self._queue.put_nowait(_Job(m, timeout, fut))
+            futures.append(fut)
+        self.waiting += len(messages)
+        return futures
+
+    def capacity(self) -> int:
+        """Jobs one request may submit at most (the queue plus the workers)."""
+        return self.max_queue + self.size
+
+    async def check(self, code: str, timeout: float, header_cache: bool = True) -> SnippetResult:
+        (fut,) = self.submit_many([("check", code, header_cache)], timeout)
+        return await fut
+
+    async def repl(self, chain: list[str], timeout: float) -> SnippetResult:
+        (fut,) = self.submit_many([("repl", list(chain))], timeout)
+        return await fut
+
+    # --- the worker loops ------------------------------------------------------------
+
+    async def _spawn(self, i: int) -> _Worker:
+        loop = asyncio.get_running_loop()
+        worker = await loop.run_in_executor(None, _Worker, self._ctx, self.memory_bytes)
+        try:
+            hello = await worker.recv(READY_TIMEOUT_S)
+        except (asyncio.TimeoutError, EOFError, OSError) as exc:
+            worker.kill()
+            raise RuntimeError(f"a Lean worker did not start: {type(exc).__name__}") from None
+        if not hello.get("ready"):
+            worker.kill()
+            raise RuntimeError(f"a Lean worker failed to load the prelude: {hello.get('error')}")
+        self._workers[i] = worker
+        return worker
+
+    async def _serve(self, i: int) -> None:
+        worker = None
+        while True:
+            if worker is None:
+                try:
+                    worker = await self._spawn(i)
+                except RuntimeError as exc:
+                    self.start_error = str(exc)
+                    log.error("%s; retrying in 5 s", exc)
+                    await asyncio.sleep(5)
+                    continue
+                if all(w is not None for w in self._workers):
+                    self.ready.set()
+            job = await self._queue.get()
+            self.waiting -= 1
+            if job.future.done():  # cancelled while it waited
+                continue
+            self.busy += 1
+            try:
+                result, keep = await self._run(worker, job)
+            finally:
+                self.busy -= 1
+            if not keep:
+                worker.kill()
+                self._workers[i] = None
+                worker = None
+                self.restarts += 1
+            if result is not None and not job.future.done():
+                job.future.set_result(result)
+            if self.metrics is not None and result is not None:
+                self.metrics.observe_snippet(result)
+
+    async def _run(self, worker: _Worker, job: _Job) -> tuple[SnippetResult | None, bool]:
+        """(result, whether the worker may be reused)."""
+        started = time.monotonic()
+        try:
+            worker.conn.send(job.message)
+        except (OSError, ValueError):
+            return _failed("Lean worker crashed", "limit", started), False
+        reply_task = asyncio.ensure_future(worker.recv(None))
+        done, _ = await asyncio.wait({reply_task, job.future}, timeout=job.timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if reply_task not in done:
+            reply_task.cancel()
+            try:
+                await reply_task
+            except BaseException:  # noqa: BLE001 - the task was cancelled or the worker died
+                pass
+            if job.future.done():  # the client went away: free the worker now
+                return SnippetResult("cancelled", time.monotonic() - started,
+                                     error="cancelled"), False
+            return _failed(f"Lean REPL command timed out in {_seconds(job.timeout)} seconds",
+                           "timeout", started), False
+        try:
+            reply = reply_task.result()
+        except (EOFError, OSError):
+            code = worker.proc.exitcode
+            why = "Lean worker crashed" if code is None else f"Lean worker crashed (exit code {code})"
+            if code in (-9, 137):
+                why = "Lean REPL memory limit exceeded (the worker was killed)"
+            return _failed(why, "limit", started), False
+        elapsed = time.monotonic() - started
+        if "error" in reply:
+            return SnippetResult(reply["outcome"], elapsed, error=reply["error"]), reply["outcome"] != "limit"
+        return SnippetResult(reply["outcome"], elapsed, response=reply["response"],
+                             cache_hit=reply.get("cache_hit", False)), True
+
+
+def _failed(error: str, outcome: str, started: float) -> SnippetResult:
+    return SnippetResult(outcome, time.monotonic() - started, error=error)
+
+
+def _seconds(t: float) -> str:
+    return str(int(t)) if float(t).is_integer() else f"{t:g}"

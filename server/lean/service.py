@@ -1,0 +1,210 @@
+"""The Lean service of one server process: ``app.ctx.lean``.
+
+In: validated request bodies from ``server.routes.lean`` (native types).  Out:
+the JSON-ready answers of ``/api/check``, ``/verify``, ``/v1/lean/repl`` and
+``/v1/lean/run``; ``/v1/lean/prove`` builds on ``check_codes`` (``prove.py``).
+
+It owns the checker pool (``pool.py``), the REPL sessions (an LRU of sessions,
+each a list of environments, each environment the chain of commands that built
+it), the sandbox (``sandbox.py``) and the compile hook (``compile.py``).  One
+snippet's failure never fails the others: every snippet gets its own result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import hashlib
+import logging
+import time
+
+from server import errors
+from server.lean.compile import compile_program
+from server.lean.config import LeanConfig
+from server.lean.metrics import LeanMetrics
+from server.lean.pool import CheckerPool, PoolStopped, QueueFull, SnippetResult
+from server.lean.sandbox import Sandbox, SandboxLimits
+
+log = logging.getLogger("nleanjit.server")
+
+
+class LeanError(Exception):
+    """A REPL-level error answered as ``{"message": ...}`` (the Lean REPL's error shape)."""
+
+
+class Sessions:
+    """REPL environments per session key, the least recently used session dropped first."""
+
+    def __init__(self, max_sessions: int, max_envs: int):
+        self.max_sessions = max_sessions
+        self.max_envs = max_envs
+        self._sessions: collections.OrderedDict[str, list[tuple[str, ...]]] = collections.OrderedDict()
+
+    def chain(self, session: str, cmd: str, env: int | None) -> tuple[str, ...]:
+        """The commands that build the environment ``cmd`` runs in, plus ``cmd``."""
+        if env is None:
+            return (cmd,)
+        envs = self._sessions.get(session)
+        if envs is None or not 0 <= env < len(envs):
+            raise LeanError(f"unknown environment {env}" + ("" if envs else
+                            " (this session has none: it is new, or it was dropped from the "
+                            "LRU of sessions)"))
+        self._sessions.move_to_end(session)
+        return envs[env] + (cmd,)
+
+    def add(self, session: str, chain: tuple[str, ...]) -> int:
+        envs = self._sessions.setdefault(session, [])
+        self._sessions.move_to_end(session)
+        if len(envs) >= self.max_envs:
+            raise LeanError(f"this session already holds {self.max_envs} environments "
+                            f"(NLEANJIT_LEAN_SESSION_ENVS); start a new session")
+        envs.append(chain)
+        while len(self._sessions) > self.max_sessions:
+            self._sessions.popitem(last=False)
+        return len(envs) - 1
+
+    def counts(self) -> tuple[int, int]:
+        return len(self._sessions), sum(len(e) for e in self._sessions.values())
+
+
+class LeanService:
+    def __init__(self, config: LeanConfig, registry):
+        self.config = config
+        self.metrics = LeanMetrics(registry, self._state)
+        self.pool = CheckerPool(config.workers, max_queue=config.max_queue,
+                                memory_bytes=config.memory_mb << 20, metrics=self.metrics)
+        self.sessions = Sessions(config.sessions, config.session_envs)
+        self.sandbox: Sandbox | None = None
+
+    def _state(self) -> dict:
+        sessions, envs = self.sessions.counts()
+        return {"waiting": self.pool.waiting, "busy": self.pool.busy, "size": self.pool.size,
+                "restarts": self.pool.restarts, "sessions": sessions, "environments": envs,
+                "session_limit": self.sessions.max_sessions}
+
+    # --- lifecycle (Sanic listeners) ------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.config.ray_address:
+            log.warning("NLEANJIT_RAY_ADDRESS=%s is set, but Ray dispatch is not implemented yet: "
+                        "checking runs on the local pool", self.config.ray_address)
+        await self.pool.start()
+        self.sandbox = Sandbox(SandboxLimits())
+        log.info("Lean service: %d checker worker(s); %s", self.pool.size, self.sandbox.describe())
+
+    async def stop(self) -> None:
+        await self.pool.stop()
+
+    # --- checking --------------------------------------------------------------------------
+
+    async def check_codes(self, codes: list[str], timeout: float, reuse: bool = True) -> list[SnippetResult]:
+        """Check several snippets side by side; results in the same order."""
+        self._check_timeout(timeout)
+        try:
+            futures = self.pool.submit_many([("check", c, reuse) for c in codes], timeout)
+        except QueueFull as exc:
+            raise errors.queue_full(exc.retry_after_s) from None
+        except PoolStopped as exc:
+            raise errors.APIError(503, str(exc), type="server_error", code="not_ready",
+                                  headers={"Retry-After": "1"}) from None
+        try:
+            return list(await asyncio.gather(*futures))
+        finally:  # the client went away (or an error): cancel what has not run
+            for f in futures:
+                if not f.done():
+                    f.cancel()
+
+    def _check_timeout(self, timeout: float) -> None:
+        if timeout > self.config.max_timeout_s:
+            raise errors.invalid_param("timeout", f"timeout must be at most {self.config.max_timeout_s:g} "
+                                                  f"seconds (NLEANJIT_LEAN_MAX_TIMEOUT).")
+
+    async def api_check(self, body: dict) -> dict:
+        """Kimina Lean Server's ``POST /api/check``."""
+        snippets = body["snippets"]
+        ids = [s["id"] for s in snippets]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise errors.invalid_param("snippets", f"snippet ids must be unique; {dup!r} appears twice.")
+        results = await self.check_codes([s["code"] for s in snippets], body["timeout"], body["reuse"])
+        out = []
+        for snippet, r in zip(snippets, results):
+            item: dict = {"id": snippet["id"], "time": round(r.time, 4)}
+            if r.error is not None:
+                item["error"] = r.error
+            else:
+                item["response"] = r.response
+            if body["debug"]:
+                item["diagnostics"] = {"outcome": r.outcome, "header_cache_hit": r.cache_hit}
+            out.append(item)
+        return {"results": out}
+
+    async def verify(self, body: dict) -> dict:
+        """Kimina's legacy ``POST /verify``."""
+        codes = []
+        for i, c in enumerate(body["codes"]):
+            code = c.get("proof") if c.get("proof") is not None else c.get("code")
+            if code is None:
+                raise errors.missing_param(f"codes[{i}].proof")
+            codes.append(code)
+        results = await self.check_codes(codes, body["timeout"], not body["disable_cache"])
+        return {"results": [{"custom_id": c["custom_id"], "error": r.error, "response": r.response}
+                            for c, r in zip(body["codes"], results)]}
+
+    async def repl(self, session: str, body: dict) -> dict:
+        """The Lean REPL's JSON protocol: ``{"cmd", "env"?}`` → ``{"env", "messages"?, "sorries"?}``."""
+        if body["tactic"] is not None or body["proofState"] is not None:
+            raise LeanError("tactic mode ({\"tactic\", \"proofState\"}) is not available yet: the "
+                            "elaborator does not expose proof states (docs/LEAN_API.md)")
+        if body["cmd"] is None:
+            raise LeanError("give \"cmd\" (a Lean command), optionally with \"env\"")
+        chain = self.sessions.chain(session, body["cmd"], body["env"])
+        self._check_timeout(body["timeout"])
+        try:
+            (fut,) = self.pool.submit_many([("repl", list(chain))], body["timeout"])
+        except QueueFull as exc:
+            raise errors.queue_full(exc.retry_after_s) from None
+        try:
+            r = await fut
+        finally:
+            if not fut.done():
+                fut.cancel()
+        if r.error is not None:
+            raise LeanError(r.error)
+        env = self.sessions.add(session, chain)
+        return {**r.response, "env": env}
+
+    async def run(self, body: dict) -> dict:
+        """``/v1/lean/run``: elaborate, compile (the hook), run in the sandbox."""
+        started = time.monotonic()
+        (r,) = await self.check_codes([body["code"]], body["timeout"], True)
+        result = {"exit_code": None, "stdout": "", "stderr": "", "time": 0.0, "messages": []}
+        if r.error is not None:
+            result["messages"] = [_error_message(r.error)]
+        else:
+            result["messages"] = list(r.response.get("messages", []))
+            if r.outcome != "lean_error":
+                compiled = compile_program(body["code"])
+                result["messages"] += compiled.messages
+                if compiled.argv is not None:
+                    loop = asyncio.get_running_loop()
+                    ran = await loop.run_in_executor(None, self.sandbox.run,
+                                                     compiled.argv + list(body["args"]), body["stdin"],
+                                                     body["timeout"])
+                    result.update(exit_code=ran.exit_code, stdout=ran.stdout, stderr=ran.stderr)
+        result["time"] = round(time.monotonic() - started, 4)
+        return result
+
+
+def _error_message(text: str) -> dict:
+    return {"severity": "error", "pos": {"line": 1, "column": 0}, "endPos": {"line": 1, "column": 0},
+            "data": text}
+
+
+def session_key(request) -> str:
+    """``X-Session-Id`` if given, else the API key, else one shared anonymous session."""
+    sid = request.headers.get("x-session-id")
+    if sid:
+        return "sid:" + sid
+    auth = request.headers.get("authorization", "")
+    return "key:" + hashlib.sha256(auth.encode()).hexdigest()[:32]
