@@ -134,7 +134,9 @@ class CpuBackend:
 
     def encoder_attention(self, q, k, v, mask, scale):
         out = np.empty_like(q)
-        K.encoder_attention(q, k, v, mask, np.float32(scale), out)
+        B, L, H, _ = q.shape
+        kernel = K.encoder_attention if B * H * L * L >= PARALLEL_ATTENTION_MIN_WORK else K.encoder_attention_serial
+        kernel(q, k, v, mask, np.float32(scale), out)
         return out
 
     def split_columns(self, x, bounds):

@@ -361,8 +361,7 @@ paged_attention = njit(parallel=True, cache=True, fastmath=True)(_paged_attentio
 paged_attention_serial = njit(cache=True, fastmath=True)(_paged_attention)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
-def encoder_attention(q, k, v, mask, scale, out):
+def _encoder_attention(q, k, v, mask, scale, out):
     """q, k, v: (B, L, H, D) f32; mask: (B, L) int32 (1 = real token); out: (B, L, H, D) f32."""
     B, L, H, D = q.shape
     for blh in prange(B * L * H):
@@ -403,3 +402,7 @@ def encoder_attention(q, k, v, mask, scale, out):
             vr = v[b, j, h]
             for d in range(D):
                 o[d] += w * vr[d]
+
+
+encoder_attention = njit(parallel=True, cache=True, fastmath=True)(_encoder_attention)
+encoder_attention_serial = njit(cache=True, fastmath=True)(_encoder_attention)

@@ -91,6 +91,14 @@ def test_encoder_embeddings_match_reference(name, engine_for, golden_data):
     np.testing.assert_allclose(np.linalg.norm(res.vectors, axis=1), 1.0, atol=1e-5)
 
 
+def test_minilm_default_dtype_is_bf16_and_stays_within_cosine_bound(engine_for, golden_data):
+    eng = engine_for(str(model.default_embedding_model_path()), "auto")
+    assert eng.info().dtype == "bf16"
+    g = golden_data("minilm")
+    ids = [list(g[f"ids_{i}"]) for i in range(len(g["embeddings"]))]
+    assert _cosines(eng.embed(ids).vectors, g["embeddings"]).min() >= 0.9999
+
+
 def test_minilm_text_input_tokenizes_like_reference(engine_for, golden_data):
     eng = engine_for(str(model.default_embedding_model_path()), "fp32")
     g = golden_data("minilm")

@@ -135,10 +135,11 @@ def test_encoder_attention_masks_padding():
     B, L, H, D = 2, 5, 2, 4
     q, k, v = rand(B, L, H, D), rand(B, L, H, D), rand(B, L, H, D)
     mask = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], np.int32)
-    out = np.empty_like(q)
-    K.encoder_attention(q, k, v, mask, np.float32(0.5), out)
     expect = R.encoder_attention(q, k, v, mask, 0.5)
-    np.testing.assert_allclose(out, expect, rtol=1e-4, atol=1e-5)
+    for kernel in (K.encoder_attention_serial, K.encoder_attention):
+        out = np.empty_like(q)
+        kernel(q, k, v, mask, np.float32(0.5), out)
+        np.testing.assert_allclose(out, expect, rtol=1e-4, atol=1e-5)
     # the padded positions' keys/values do not matter
     k2, v2 = k.copy(), v.copy()
     k2[1, 3:], v2[1, 3:] = 100.0, -100.0

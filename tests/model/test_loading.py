@@ -25,8 +25,8 @@ def test_info_of_each_model(engine_for):
                                     context_length=256, vocab_size=517, embedding_dim=48, dtype="fp32",
                                     device="cpu")
     assert engine_for("tiny-qwen2", "auto").info().dtype == "bf16"   # checkpoint dtype kept
-    enc = engine_for("tiny-bert").info()
-    assert (enc.kind, enc.embedding_dim, enc.context_length) == ("encoder", 32, 48)
+    enc = engine_for("tiny-bert", "auto").info()
+    assert (enc.kind, enc.embedding_dim, enc.context_length, enc.dtype) == ("encoder", 32, 48, "bf16")
 
 
 def test_default_paths():
