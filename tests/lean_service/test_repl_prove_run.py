@@ -1,0 +1,120 @@
+"""/v1/lean/repl, /v1/lean/prove and /v1/lean/run against a real server."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+
+def _repl(server, body, session=None):
+    headers = {"X-Session-Id": session} if session else None
+    status, _, answer = server.request("POST", "/v1/lean/repl", body, headers=headers)
+    assert status == 200, answer
+    return answer
+
+
+# --- REPL ------------------------------------------------------------------------------------
+
+def test_repl_environments_chain(lean_server):
+    s = "chain-1"
+    first = _repl(lean_server, {"cmd": "def x : Nat := 5"}, s)
+    assert first == {"env": 0}
+    second = _repl(lean_server, {"cmd": "theorem tx : x = 5 := rfl", "env": first["env"]}, s)
+    assert second == {"env": 1}
+    # `open` is part of an environment too
+    opened = _repl(lean_server, {"cmd": "open Nat", "env": 1}, s)
+    assert _repl(lean_server, {"cmd": "theorem sx : succ x = 6 := rfl", "env": opened["env"]}, s) == {"env": 3}
+    # without env, a command starts from the prelude: x is unknown there
+    fresh = _repl(lean_server, {"cmd": "theorem tx : x = 5 := rfl"}, s)
+    assert fresh["env"] == 4 and fresh["messages"][0]["severity"] == "error"
+    # messages are positioned in the command itself
+    bad = _repl(lean_server, {"cmd": "\ntheorem w : x = 6 := rfl", "env": 0}, s)
+    assert bad["messages"][0]["pos"]["line"] == 2
+
+
+def test_repl_sessions_are_separate_and_errors_are_messages(lean_server):
+    _repl(lean_server, {"cmd": "def y : Nat := 1"}, "session-a")
+    answer = _repl(lean_server, {"cmd": "#check y", "env": 0}, "session-b")
+    assert answer == {"message": "unknown environment 0 (this session has none: it is new, or it was "
+                                 "dropped from the LRU of sessions)"}
+    answer = _repl(lean_server, {"cmd": "#check y", "env": 7}, "session-a")
+    assert answer == {"message": "unknown environment 7"}
+    answer = _repl(lean_server, {"tactic": "rfl", "proofState": 0}, "session-a")
+    assert "tactic mode" in answer["message"] and "not available yet" in answer["message"]
+    sessions = lean_server.metric("nleanjit_lean_repl_sessions")
+    assert sessions >= 2 and lean_server.metric("nleanjit_lean_repl_session_limit") == 256
+
+
+def test_repl_sorry_reports_sorries(lean_server):
+    answer = _repl(lean_server, {"cmd": "theorem t : 1 + 1 = 2 := sorry"}, "sorry-session")
+    assert answer["messages"][0]["data"] == "declaration uses 'sorry'"
+    assert answer["sorries"][0]["goal"] == "⊢ 1 + 1 = 2"
+
+
+# --- prove -----------------------------------------------------------------------------------
+
+def test_prove_a_true_statement_with_the_tactic_portfolio(lean_server):
+    status, _, answer = lean_server.request("POST", "/v1/lean/prove",
+                                            {"statement": "theorem t : 2 + 2 = 4 := sorry"})
+    assert status == 200, answer
+    assert answer["verified"] is True
+    assert answer["proof"] in ("theorem t : 2 + 2 = 4 := by rfl", "theorem t : 2 + 2 = 4 := by decide")
+    assert [a["source"] for a in answer["attempts"]] == ["tactic"] * 5
+    assert answer["usage"]["completion_tokens"] == 0  # no model call was needed
+    # the proof is complete Lean that /api/check accepts without a sorry
+    status, _, check = lean_server.request("POST", "/api/check",
+                                           {"snippets": [{"id": "p", "code": answer["proof"]}]})
+    assert check["results"][0]["response"] == {"env": 0}
+
+
+def test_prove_a_false_statement_fails_with_every_attempts_messages(lean_server):
+    status, _, answer = lean_server.request("POST", "/v1/lean/prove", {
+        "statement": "theorem f : 2 + 2 = 5", "attempts": 2, "max_tokens": 12, "seed": 1})
+    assert status == 200, answer
+    assert answer["verified"] is False and answer["proof"] is None
+    assert [a["source"] for a in answer["attempts"]] == ["tactic"] * 5 + ["model"] * 2
+    for a in answer["attempts"]:
+        assert a["verified"] is False
+        assert a["code"].startswith("theorem f : 2 + 2 = 5 := ")  # the statement is never changed
+        assert any(m["severity"] == "error" for m in a["messages"]), a
+    decide = answer["attempts"][1]
+    assert "is false" in decide["messages"][0]["data"]
+    assert answer["usage"]["prompt_tokens"] > 0 and answer["usage"]["completion_tokens"] > 0
+
+
+def test_prove_streams_one_event_per_attempt(lean_server):
+    req = urllib.request.Request(lean_server.base + "/v1/lean/prove", method="POST",
+                                 data=json.dumps({"statement": "theorem t : True := sorry",
+                                                  "stream": True}).encode(),
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": f"Bearer {lean_server.api_key}"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        assert resp.headers["Content-Type"].startswith("text/event-stream")
+        events = [line[6:] for line in resp.read().decode().split("\n") if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    parsed = [json.loads(e) for e in events[:-1]]
+    assert [("attempt" in p) for p in parsed] == [True] * 5 + [False]
+    assert parsed[-1]["verified"] is True
+    assert parsed[-1]["attempts"] == [p["attempt"] for p in parsed[:-1]]
+
+
+def test_prove_rejects_a_statement_without_a_theorem(lean_server):
+    status, _, answer = lean_server.request("POST", "/v1/lean/prove", {"statement": "def x := 1"})
+    assert status == 400 and answer["error"]["param"] == "statement"
+
+
+# --- run -------------------------------------------------------------------------------------
+
+def test_run_says_native_compilation_is_not_available(lean_server):
+    status, _, answer = lean_server.request("POST", "/v1/lean/run", {
+        "code": "def main : Nat := 0", "args": ["a"], "stdin": "x"})
+    assert status == 200
+    assert answer["exit_code"] is None and answer["stdout"] == ""
+    assert answer["messages"][-1]["severity"] == "error"
+    assert answer["messages"][-1]["data"].startswith("native compilation is not available yet")
+
+
+def test_run_reports_elaboration_errors_without_compiling(lean_server):
+    status, _, answer = lean_server.request("POST", "/v1/lean/run", {"code": "def main : Nat := true"})
+    assert status == 200 and answer["exit_code"] is None
+    assert len(answer["messages"]) == 1 and "native compilation" not in answer["messages"][0]["data"]
