@@ -89,7 +89,7 @@ class InstanceResolver:
         cls = f.name if type(f) is Const else None
         if cls is None or cls not in self.eenv.classes:
             w = mctx.whnf(goal)
-            if w != goal and type(X.get_app_fn(w)) is Const:
+            if w != goal and (type(X.get_app_fn(w)) is Const or type(w) is Pi):  # `DecidableEq α` unfolds to a Π
                 return self.synth(w, depth)
             return None
         info = self.eenv.classes[cls]
