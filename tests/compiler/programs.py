@@ -56,16 +56,15 @@ def case(x: int, ty, *alts, tid="") -> T.Case:
 EXTERNS = [
     T.Extern("Nat.add", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_add"),
     T.Extern("Nat.sub", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_sub"),
+    T.Extern("Nat.mul", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_mul"),
     T.Extern("Nat.decEq", (p(1, TO, True), p(2, TO, True)), U8, "nl_nat_dec_eq"),
     T.Extern("Nat.decLt", (p(1, TO, True), p(2, TO, True)), U8, "nl_nat_dec_lt"),
     T.Extern("Nat.repr", (p(1, TO, True),), O, "nl_nat_to_string"),
     T.Extern("IO.println", (p(1, O, True), p(2, O, True)), O, "nl_io_put_str_ln"),
-    T.Extern("Array.mkEmpty", (p(1, O, True),), O, "nl_mk_empty_array"),
+    T.Extern("Array.mkEmpty", (), O, "nl_mk_empty_array"),
     T.Extern("Array.push", (p(1, O), p(2, O)), O, "nl_array_push"),
     T.Extern("Array.size", (p(1, O, True),), TO, "nl_array_get_size"),
 ]
-# nl_mk_empty_array takes no argument: declared with one ignored parameter
-EXTERNS[6] = T.Extern("Array.mkEmpty", (), O, "nl_mk_empty_array")
 
 
 def list_length() -> T.FDecl:
@@ -191,3 +190,18 @@ def closure_program(n: int, k: int) -> list[T.Decl]:
         T.JDecl(jp, (p(12, TO),), seq(let(13, O, fap("Nat.repr", 12)), let(14, O, fap("IO.println", 13, 1)), ret(14)),
                 case(11, U8, (FALSE, T.Jmp(jp, (v(9),))), (TRUE, T.Jmp(jp, (v(10),))), tid="Bool"))))
     return [range_list(), map_closure(), sum_list(), main]
+
+
+def big_nat_program(a: int, b: int) -> list[T.Decl]:
+    """Print a+b, (a+b)-b, b*b, b-a (truncated to 0) and b+1: the bignum slow paths."""
+    def show(x, r, s):
+        return let(r, O, fap("Nat.repr", x)), let(s, O, fap("IO.println", r, 1))
+    main = T.FDecl("main", (p(1),), O, seq(
+        let(2, TO, T.NumLit(a)), let(3, TO, T.NumLit(b)),
+        let(4, TO, fap("Nat.add", 2, 3)), *show(4, 5, 6),
+        let(7, TO, fap("Nat.sub", 4, 3)), *show(7, 8, 9),
+        let(10, TO, fap("Nat.mul", 3, 3)), *show(10, 11, 12),
+        let(13, TO, fap("Nat.sub", 3, 2)), *show(13, 14, 15),
+        let(16, TO, T.NumLit(1)), let(17, TO, fap("Nat.add", 3, 16)), *show(17, 18, 19),
+        ret(19)))
+    return [main]
