@@ -198,27 +198,25 @@ class CheckerPool:
             raise RuntimeError(f"a Lean worker did not start: {type(exc).__name__}") from None
         if not hello.get("ready"):
             worker.kill()
-            raise RuntimeError(f"a Lean worker failed to load the prelude: {hello.get('error')}")
+            raise RuntimeError(f"a Lean worker failed to load the prelude: {str(hello.get('error'))[:400]}")
         self._workers[i] = worker
+        if all(w is not None for w in self._workers):
+            self.ready.set()
         return worker
 
     async def _serve(self, i: int) -> None:
-        worker = None
+        worker = await self._try_spawn(i)  # warm before the first job
         while True:
-            if worker is None:
-                try:
-                    worker = await self._spawn(i)
-                except RuntimeError as exc:
-                    self.start_error = str(exc)
-                    log.error("%s; retrying in 5 s", exc)
-                    await asyncio.sleep(5)
-                    continue
-                if all(w is not None for w in self._workers):
-                    self.ready.set()
             job = await self._queue.get()
             self.waiting -= 1
             if job.future.done():  # cancelled while it waited
                 continue
+            if worker is None:
+                worker = await self._try_spawn(i)
+                if worker is None:  # answer now rather than leave the job waiting forever
+                    job.future.set_result(SnippetResult(
+                        "internal", 0.0, error=f"the Lean checker could not start: {self.start_error}"))
+                    continue
             self.busy += 1
             try:
                 result, keep = await self._run(worker, job)
@@ -233,6 +231,16 @@ class CheckerPool:
                 job.future.set_result(result)
             if self.metrics is not None and result is not None:
                 self.metrics.observe_snippet(result)
+
+    async def _try_spawn(self, i: int) -> _Worker | None:
+        try:
+            worker = await self._spawn(i)
+        except RuntimeError as exc:
+            self.start_error = str(exc)
+            log.error("%s", exc)
+            return None
+        self.start_error = None
+        return worker
 
     async def _run(self, worker: _Worker, job: _Job) -> tuple[SnippetResult | None, bool]:
         """(result, whether the worker may be reused)."""

@@ -157,9 +157,10 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def _limit_hit(code: int | None, err: bytes) -> str | None:
-    if code == -signal.SIGXCPU:
+    # killed by the signal itself, or a shell / bubblewrap reporting it as 128 + signal
+    if code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
         return "cpu"
-    if code == -signal.SIGXFSZ:
+    if code in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):
         return "file_size"
     if b"MemoryError" in err or b"Cannot allocate memory" in err or b"out of memory" in err:
         return "memory"
