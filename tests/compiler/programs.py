@@ -57,6 +57,7 @@ EXTERNS = [
     T.Extern("Nat.add", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_add"),
     T.Extern("Nat.sub", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_sub"),
     T.Extern("Nat.mul", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_mul"),
+    T.Extern("Nat.mod", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_mod"),
     T.Extern("Nat.decEq", (p(1, TO, True), p(2, TO, True)), U8, "nl_nat_dec_eq"),
     T.Extern("Nat.decLt", (p(1, TO, True), p(2, TO, True)), U8, "nl_nat_dec_lt"),
     T.Extern("Nat.repr", (p(1, TO, True),), O, "nl_nat_to_string"),
@@ -205,3 +206,27 @@ def big_nat_program(a: int, b: int) -> list[T.Decl]:
         let(16, TO, T.NumLit(1)), let(17, TO, fap("Nat.add", 3, 16)), *show(17, 18, 19),
         ret(19)))
     return [main]
+
+
+def tree_program(n: int, modulus: int) -> list[T.Decl]:
+    """Insert (i * 7919) % modulus for i < n into a search tree, print the sum of its keys."""
+    tsum = T.FDecl("Tree.sum", (p(1),), TO, case(
+        1, O,
+        (LEAF, seq(let(2, TO, T.NumLit(0)), ret(2))),
+        (NODE, seq(let(3, O, T.Proj(0, v(1))), let(4, TO, T.Proj(1, v(1))), let(5, O, T.Proj(2, v(1))),
+                   let(6, TO, fap("Tree.sum", 3)), let(7, TO, fap("Tree.sum", 5)),
+                   let(8, TO, fap("Nat.add", 6, 4)), let(9, TO, fap("Nat.add", 8, 7)), ret(9))),
+        tid="Tree"))
+    loop = T.FDecl("loop", (p(1), p(2, TO), p(3, TO)), O, seq(
+        let(4, U8, fap("Nat.decEq", 2, 3)),
+        case(4, U8,
+             (FALSE, seq(let(5, TO, T.NumLit(7919)), let(6, TO, fap("Nat.mul", 2, 5)),
+                         let(7, TO, T.NumLit(modulus)), let(8, TO, fap("Nat.mod", 6, 7)),
+                         let(9, O, fap("Tree.insert", 1, 8)), let(10, TO, T.NumLit(1)),
+                         let(11, TO, fap("Nat.add", 2, 10)), let(12, O, fap("loop", 9, 11, 3)), ret(12))),
+             (TRUE, ret(1)), tid="Bool")))
+    main = T.FDecl("main", (p(1),), O, seq(
+        let(2, O, ctor(LEAF)), let(3, TO, T.NumLit(0)), let(4, TO, T.NumLit(n)),
+        let(5, O, fap("loop", 2, 3, 4)), let(6, TO, fap("Tree.sum", 5)),
+        let(7, O, fap("Nat.repr", 6)), let(8, O, fap("IO.println", 7, 1)), ret(8)))
+    return [tree_insert(), tsum, loop, main]

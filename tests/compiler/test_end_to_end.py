@@ -62,14 +62,27 @@ def test_array_push_in_place(tmp_path):
     assert allocs < 64
 
 
-def test_reset_reuse_updates_in_place(tmp_path):
+@pytest.mark.parametrize("expanded", [True, False])
+def test_reset_reuse_updates_in_place(tmp_path, expanded):
     n = 2000
-    with_reuse = jit_run(tmp_path, P.reuse_program(n))
+    skip = () if expanded else ("expand_reset_reuse",)
+    with_reuse = jit_run(tmp_path, P.reuse_program(n), skip=skip)
     without = jit_run(tmp_path, P.reuse_program(n), skip=("reset_reuse",))
     total = n * (n + 1) // 2 + n
     assert with_reuse[:3] == without[:3] == (0, f"{total}\n", 0)
     # map (+1) on a unique list allocates no cell with reuse, one per element without
     assert without[3] - with_reuse[3] == n
+
+
+@pytest.mark.parametrize("skip", [(), ("expand_reset_reuse",), ("reset_reuse",)])
+def test_tree_insert_in_place(tmp_path, skip):
+    n, modulus = 3000, 1000
+    keys = {(i * 7919) % modulus for i in range(n)}
+    code, out, live, allocs = jit_run(tmp_path, P.tree_program(n, modulus), skip=skip)
+    assert (code, out, live) == (0, f"{sum(keys)}\n", 0)
+    if "reset_reuse" not in skip:
+        # each insertion rebuilds its path in place: one new node per distinct key (+ the output)
+        assert allocs == len(keys) + 2
 
 
 def test_closures_and_join_points(tmp_path):

@@ -94,3 +94,34 @@ def test_reset_reuse_needs_same_shape():
         (P.CONS, P.seq(P.let(2, T.IRType.OBJECT, T.Proj(0, P.v(1))),
                        P.let(3, T.IRType.OBJECT, P.ctor(P.NODE, 2, 2, 2)), P.ret(3)))))
     assert "reset" not in format_decl(reset_reuse.insert_reset_reuse([d])[0])
+
+
+def test_expand_reset_reuse_fast_path_updates_fields_in_place():
+    from nleanjit.compiler.expand_reset_reuse import expand_reset_reuse
+    from nleanjit.compiler.ir.checker import check_decls
+
+    decls = rc.explicit_rc(borrow.infer_borrow(reset_reuse.insert_reset_reuse([P.map_succ()]), ENV), ENV)
+    out = expand_reset_reuse(decls)
+    check_decls([*P.EXTERNS, *out])  # ids renumbered: both paths declare fresh variables
+    text = format_decl(out[0])
+    fast, slow = text.split("Bool.false →")[1].split("Bool.true →")
+    # fast path: no inc of the fields, no allocation, the cell itself is returned
+    assert "inc" not in fast and "ctor" not in fast and "reset" not in fast
+    assert "set x_1[0] := x_6;" in fast and "set x_1[1] := x_7;" in fast and "ret x_1" in fast
+    # slow path: the fields' incs come back, the shared cell is released, a fresh cell is built
+    assert "inc x_3;\n      inc x_2;\n      dec x_1;" in slow and "ctor_1[List.cons]" in slow
+
+
+def test_expand_keeps_unchanged_fields():
+    from nleanjit.compiler.expand_reset_reuse import expand_reset_reuse
+
+    # replace the head of a cons, keep its tail: no `set` for the tail
+    O = T.IRType.OBJECT
+    d = T.FDecl("setHead", (P.p(1), P.p(2)), O, P.case(
+        1, O, (P.NIL, P.seq(T.Dec(P.v(2), 1, True, P.ret(1)))),
+        (P.CONS, P.seq(P.let(3, O, T.Proj(1, P.v(1))), P.let(4, O, P.ctor(P.CONS, 2, 3)), P.ret(4)))))
+    d = T.FDecl(d.name, d.params, d.ty, d.body)
+    out = expand_reset_reuse(rc.explicit_rc(borrow.infer_borrow(reset_reuse.insert_reset_reuse([d]), ENV), ENV))
+    fast = format_decl(out[0]).split("Bool.false →")[1].split("Bool.true →")[0]
+    assert "set x_1[0] := x_2;" in fast and "set x_1[1]" not in fast
+    assert "let x_5 : obj := proj[0] x_1;\n      dec x_5;" in fast  # the old head is released
