@@ -58,6 +58,7 @@ EXTERNS = [
     T.Extern("Nat.sub", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_sub"),
     T.Extern("Nat.mul", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_mul"),
     T.Extern("Nat.mod", (p(1, TO, True), p(2, TO, True)), TO, "nl_nat_mod"),
+    T.Extern("UInt64.toNat", (p(1, T.IRType.UINT64),), TO, "nl_nat_of_u64"),
     T.Extern("Nat.decEq", (p(1, TO, True), p(2, TO, True)), U8, "nl_nat_dec_eq"),
     T.Extern("Nat.decLt", (p(1, TO, True), p(2, TO, True)), U8, "nl_nat_dec_lt"),
     T.Extern("Nat.repr", (p(1, TO, True),), O, "nl_nat_to_string"),
@@ -230,3 +231,32 @@ def tree_program(n: int, modulus: int) -> list[T.Decl]:
         let(5, O, fap("loop", 2, 3, 4)), let(6, TO, fap("Tree.sum", 5)),
         let(7, O, fap("Nat.repr", 6)), let(8, O, fap("IO.println", 7, 1)), ret(8)))
     return [tree_insert(), tsum, loop, main]
+
+
+U64 = T.IRType.UINT64
+PAIR = T.CtorInfo("Tagged.mk", 0, size=1, usize=1, ssize=8)
+
+
+def choose() -> T.FDecl:
+    """def choose (b : Bool) (x y : Nat) : Nat := if b then x else y  (u8 parameter)"""
+    return T.FDecl("choose", (p(1, U8), p(2, TO), p(3, TO)), TO,
+                   case(1, U8, (FALSE, ret(3)), (TRUE, ret(2)), tid="Bool"))
+
+
+def scalar_program() -> list[T.Decl]:
+    """Scalar fields (uset/sset, uproj/sproj), box/unbox of UInt64, and a closure
+    over a function with an unboxed parameter (through its boxed wrapper)."""
+    main = T.FDecl("main", (p(1),), O, seq(
+        let(2, U64, T.NumLit(2 ** 64 - 1)), let(3, T.IRType.USIZE, T.NumLit(12345)), let(4, TO, T.NumLit(7)),
+        let(5, O, ctor(PAIR, 4)),
+        lambda b: T.USet(v(5), 1, v(3), b),
+        lambda b: T.SSet(v(5), 2, 0, v(2), U64, b),
+        let(6, U64, T.SProj(2, 0, v(5))), let(7, T.IRType.USIZE, T.UProj(1, v(5))),
+        let(8, O, T.Box(U64, v(6))), let(9, U64, T.Unbox(v(8))),
+        let(10, TO, fap("UInt64.toNat", 9)), let(11, O, fap("Nat.repr", 10)), let(12, O, fap("IO.println", 11, 1)),
+        let(14, TO, T.Proj(0, v(5))),
+        let(15, U8, T.NumLit(1)), let(16, O, T.Box(U8, v(15))),
+        let(17, O, T.PAp("choose", (v(16), v(14)))), let(18, TO, T.NumLit(99)),
+        let(19, TO, T.Ap(v(17), (v(18),))), let(20, O, fap("Nat.repr", 19)), let(21, O, fap("IO.println", 20, 1)),
+        ret(21)))
+    return [choose(), main]

@@ -2,6 +2,7 @@
 executable: stdout, and zero live objects in the debug runtime."""
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -85,6 +86,11 @@ def test_tree_insert_in_place(tmp_path, skip):
         assert allocs == len(keys) + 2
 
 
+def test_scalar_fields_boxing_and_boxed_wrappers(tmp_path):
+    code, out, live, _ = jit_run(tmp_path, P.scalar_program())
+    assert (code, out, live) == (0, f"{2 ** 64 - 1}\n7\n", 0)
+
+
 def test_closures_and_join_points(tmp_path):
     code, out, live, _ = jit_run(tmp_path, P.closure_program(10, 10))
     assert (code, out, live) == (0, "1000\n", 0)  # sum 11..20 = 155 < 1000 → 1000
@@ -106,3 +112,12 @@ def test_linked_release_executable(tmp_path):
     exe = build_executable(compile_ir(P.array_program(1000), entry="main"), tmp_path / "arr", "release", opt_level=3)
     proc = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "1000\n", "")
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_valgrind_reports_no_errors(tmp_path):
+    exe = build_executable(compile_ir(P.tree_program(300, 100), entry="main"), tmp_path / "tree", "debug")
+    proc = subprocess.run(["valgrind", "--error-exitcode=1", "--leak-check=full", "--errors-for-leak-kinds=definite",
+                           "-q", str(exe)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"{sum({(i * 7919) % 100 for i in range(300)})}\n"
