@@ -46,6 +46,12 @@ from .loader import LinearWeight
 # ~100 GFMA/s per core for a 128-token prefill against ~60 for numpy's OpenBLAS sgemm, and a
 # second thread pool (OpenBLAS's) next to Numba's only fights it for the two cores.
 PARALLEL_ATTENTION_MIN_WORK = 1 << 14
+# A linear layer runs on all threads only when one thread would need at least this long: waking
+# a sleeping OpenMP thread (passive waits, see model/__init__.py) costs tens of microseconds here.
+# The one-thread speeds are measured ones (tools/bench_engine.py, docs/PERFORMANCE.md).
+PARALLEL_LINEAR_MIN_SECONDS = 300e-6
+SERIAL_BYTES_PER_S = 20e9
+SERIAL_FMA_PER_S = 60e9
 
 
 class CpuBackend:
@@ -82,13 +88,18 @@ class CpuBackend:
 
     def linear(self, x, w: LinearWeight):
         x = np.ascontiguousarray(x, np.float32)
-        out = np.empty((x.shape[0], w.data.shape[0]), np.float32)
+        T = x.shape[0]
+        n_out, n_in = w.data.shape
+        out = np.empty((T, n_out), np.float32)
+        # one thread's time for this product, bound by memory or by arithmetic
+        seconds = max(w.data.nbytes / SERIAL_BYTES_PER_S, T * n_out * n_in / SERIAL_FMA_PER_S)
+        parallel = seconds >= PARALLEL_LINEAR_MIN_SECONDS
         if w.fmt == "fp32":
-            K.linear_fp32(x, w.data, out, self.n_chunks)
+            (K.linear_fp32 if parallel else K.linear_fp32_serial)(x, w.data, out, self.n_chunks)
         elif w.fmt == "bf16":
-            K.linear_bf16(x, w.data, out, self.n_chunks)
+            (K.linear_bf16 if parallel else K.linear_bf16_serial)(x, w.data, out, self.n_chunks)
         else:
-            K.linear_int8(x, w.data, w.scale, out, self.n_chunks)
+            (K.linear_int8 if parallel else K.linear_int8_serial)(x, w.data, w.scale, out, self.n_chunks)
         if w.bias is not None:
             out += w.bias
         return out

@@ -213,7 +213,9 @@ class Engine:
         for s in self._seqs.values():
             if not s.prefilled:
                 n = len(s.prompt) - s.alloc.cached_tokens
-                if n > budget and len(batch_seqs) > 0:
+                # bound the prefill tokens per step, but always admit the first waiting prompt
+                # (even a long one) so that it cannot starve behind running decodes
+                if n > budget and budget < MAX_PREFILL_TOKENS_PER_STEP:
                     continue
                 budget -= n
                 batch_seqs.append(s)

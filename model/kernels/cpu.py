@@ -118,8 +118,7 @@ def _store4(out, t, o, rows, a0, a1, a2, a3):
         out[t, o + 3] = a3
 
 
-@njit(parallel=True, cache=True, fastmath=True)
-def linear_fp32(x, w, out, n_chunks):
+def _linear_fp32(x, w, out, n_chunks):
     """x: (T, in) f32, w: (out, in) f32, out: (T, out) f32 <- x @ w.T; n_chunks: parallel tasks."""
     n_in = x.shape[1]
     n_out = w.shape[0]
@@ -138,8 +137,7 @@ def linear_fp32(x, w, out, n_chunks):
                 _rows4_times_tokens(x, tail, 0, out, o, rows)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
-def linear_bf16(x, w_bits, out, n_chunks):
+def _linear_bf16(x, w_bits, out, n_chunks):
     """x: (T, in) f32, w_bits: (out, in) uint16 bf16, out: (T, out) f32 <- x @ bf16_to_fp32(w).T."""
     n_in = x.shape[1]
     n_out = w_bits.shape[0]
@@ -157,8 +155,7 @@ def linear_bf16(x, w_bits, out, n_chunks):
             _rows4_times_tokens(x, w, 0, out, o, rows)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
-def linear_int8(x, q, scale, out, n_chunks):
+def _linear_int8(x, q, scale, out, n_chunks):
     """x: (T, in) f32, q: (out, in) int8, scale: (out,) f32, out: (T, out) f32 <- (x @ q.T) * scale.
 
     With fewer than four tokens (decode) the int8 rows are converted inside the dot product and
@@ -406,3 +403,13 @@ def _encoder_attention(q, k, v, mask, scale, out):
 
 encoder_attention = njit(parallel=True, cache=True, fastmath=True)(_encoder_attention)
 encoder_attention_serial = njit(cache=True, fastmath=True)(_encoder_attention)
+
+
+# Each linear kernel in a parallel and a serial build: the backend runs small products (decode
+# steps of the small matrices) serially, where waking the second thread costs more than it saves.
+linear_fp32 = njit(parallel=True, cache=True, fastmath=True)(_linear_fp32)
+linear_bf16 = njit(parallel=True, cache=True, fastmath=True)(_linear_bf16)
+linear_int8 = njit(parallel=True, cache=True, fastmath=True)(_linear_int8)
+linear_fp32_serial = njit(cache=True, fastmath=True)(_linear_fp32)
+linear_bf16_serial = njit(cache=True, fastmath=True)(_linear_bf16)
+linear_int8_serial = njit(cache=True, fastmath=True)(_linear_int8)

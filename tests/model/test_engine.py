@@ -285,3 +285,19 @@ def test_default_chat_model_end_to_end(engine_for):
     assert 1 <= len(evs) <= 16 and evs[-1].finish_reason in ("stop", "length")
     assert eng.info().context_length == 2048 and eng.info().architecture == "LlamaForCausalLM"
     assert eng.generation_defaults == {"temperature": 0.7, "top_p": 0.9, "do_sample": True}
+
+
+def test_prefill_budget_admits_one_long_prompt_per_step(fresh, monkeypatch):
+    import model.engine as engine_mod
+    monkeypatch.setattr(engine_mod, "MAX_PREFILL_TOKENS_PER_STEP", 8)
+    eng = fresh()
+    p = SamplingParams(max_tokens=4, temperature=0, ignore_eos=True)
+    eng.add_request("run", [1, 2], p)
+    eng.step()
+    eng.add_request("long1", list(range(1, 11)), p)      # 10 tokens > budget 8: admitted alone
+    eng.add_request("long2", list(range(1, 11)), p)
+    evs = eng.step()
+    assert sorted(e.request_id for e in evs) == ["long1", "run"]
+    assert eng.stats()["waiting"] == 1
+    assert sorted(e.request_id for e in eng.step()) == ["long1", "long2", "run"]
+    run_all(eng)

@@ -37,12 +37,18 @@ def test_int8_quantization_error_bound():
 def test_linear_kernels_match_reference(T):
     x, w = rand(T, 37), rand(21, 37)
     out = np.empty((T, 21), np.float32)
+    K.linear_fp32_serial(x, w, out, 4)
+    np.testing.assert_allclose(out, R.linear(x, w), rtol=1e-4, atol=1e-4)
     K.linear_fp32(x, w, out, 4)
     np.testing.assert_allclose(out, R.linear(x, w), rtol=1e-4, atol=1e-4)
     bits = R.fp32_to_bf16(w)
+    K.linear_bf16_serial(x, bits, out, 3)
+    np.testing.assert_allclose(out, R.linear_bf16(x, bits), rtol=1e-4, atol=1e-4)
     K.linear_bf16(x, bits, out, 3)
     np.testing.assert_allclose(out, R.linear_bf16(x, bits), rtol=1e-4, atol=1e-4)
     q, s = R.quantize_int8_per_row(w)
+    K.linear_int8_serial(x, q, s, out, 64)
+    np.testing.assert_allclose(out, R.linear_int8(x, q, s), rtol=1e-4, atol=1e-4)
     K.linear_int8(x, q, s, out, 64)
     np.testing.assert_allclose(out, R.linear_int8(x, q, s), rtol=1e-4, atol=1e-4)
 
