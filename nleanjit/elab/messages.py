@@ -31,6 +31,8 @@ class Span:
             return None
         if isinstance(syntax, Span):
             return syntax
+        if getattr(syntax, "kind", None) == "deferred":  # term.Deferred: placed at its syntax
+            return Span.of(syntax.syntax)
         if type(syntax) is Token:
             if syntax.line == 0:
                 return None

@@ -514,6 +514,12 @@ class MetaContext:
         d = self.decls[m.id]
         v = self.instantiate(v)
         if not args:
+            if type(v) is MVar and v.id != m.id and self._assignable(v):
+                # two metavariables: the one with the larger scope takes the other as its value,
+                # so that a metavariable of an outer scope never points into a binder
+                dv = self.decls[v.id]
+                if not set(dv.scope) <= set(d.scope) and set(d.scope) <= set(dv.scope):
+                    m, d, v = v, dv, m
             if self._occurs(m.id, v) or not self._in_scope(v, set(d.scope)):
                 return False
             saved = self.save()

@@ -51,6 +51,20 @@ class Elaborated:
     syntax: object = None
 
 
+class Deferred:
+    """A term whose elaboration is a callback given the expected type: the branches and
+    continuations of `do` blocks, `b` in `a *> b` (`fun _ => b`). `syntax` places errors."""
+
+    kind = "deferred"
+    line = 0
+    text = ""
+    leading = ""
+
+    def __init__(self, run, syntax):
+        self.run = run
+        self.syntax = syntax
+
+
 ARITH_OPS = {
     "+": "HAdd.hAdd", "-": "HSub.hSub", "*": "HMul.hMul", "/": "HDiv.hDiv", "%": "HMod.hMod",
     "++": "HAppend.hAppend", "^": "HPow.hPow", "&&&": "HAnd.hAnd", "|||": "HOr.hOr", "^^^": "HXor.hXor",
@@ -215,6 +229,13 @@ class TermElab:
     def elab_core(self, stx, expected: Expr | None) -> Expr:
         if isinstance(stx, Elaborated):
             return stx.expr
+        if type(stx) is Deferred:
+            try:
+                return stx.run(expected)
+            except ElabError as err:
+                if err.syntax is None or type(err.syntax) is Deferred:
+                    err.syntax = stx.syntax
+                raise
         if type(stx) is Token:
             if stx.kind == "ident":
                 return self.elab_app_core(stx, [], {}, expected, stx)
@@ -284,7 +305,7 @@ class TermElab:
         tw, ew = self.whnf(t), self.whnf(self.mctx.instantiate(expected))
         if type(tw) is Const and tw.name == "Bool" and type(ew) is Sort and L.is_zero(self.mctx.instantiate_level(ew.level)):
             return self.coerce_bool_to_prop(e)
-        if type(ew) is Const and ew.name == "Bool" and self.mctx.is_prop(t):
+        if type(ew) is Const and ew.name == "Bool" and self.mctx.is_prop(e):  # `e : Prop` becomes `decide e`
             inst = self._synth_now(App(Const("Decidable"), e), None)
             return X.mk_app(Const("Decidable.decide"), e, inst)
         if type(tw) is Const and type(ew) is Const and tw.name == "Nat" and ew.name == "Int" and "Int.ofNat" in self.env:
@@ -505,10 +526,11 @@ class TermElab:
             else:
                 e = self.elab_core(c, None)
                 t = self.mctx.instantiate(self.infer(e))
-                if self.mctx.is_def_eq(t, string):
+                if type(t) is not MVar and self.mctx.is_def_eq(t, string):
                     parts.append(e)
                 else:
-                    u = self.level_of_type(t)
+                    u = self.mctx.new_level_mvar()  # `t : Type u`
+                    self.mctx.is_def_eq(self.infer(t), Sort(L.Succ(u)))
                     inst = self.new_inst_mvar(App(Const("ToString", (u,)), t), c)
                     parts.append(X.mk_app(Const("ToString.toString", (u,)), t, inst, e))
         if not parts:
@@ -733,7 +755,8 @@ class TermElab:
         field_tok = ch[-1]
         e = self.elab_core(target, None)
         self.synthesize_pending()
-        return self.field_access(field_tok, e, field_tok.text)
+        # `e.f.g` may come as one field token `f.g`: all but the last are applied fully
+        return self._fields(field_tok, e, [f for f in field_tok.text.split(".") if f] or [field_tok.text])
 
     def elab_proj(self, stx, expected):
         return self.elab_app_core(stx, [], {}, expected, stx)
@@ -827,7 +850,7 @@ class TermElab:
         # arguments that need their expected type (functions, ⟨…⟩, by, …) go last, as in Lean
         # named arguments (typically motives) first; arguments that need their expected type
         # (functions, ⟨…⟩, by, …) last, as in Lean
-        postponed.sort(key=lambda p: 0 if p[3] else (2 if type(p[1]) is Node and p[1].kind in POSTPONE_KINDS else 1))
+        postponed.sort(key=lambda p: 0 if p[3] else (2 if (type(p[1]) is Node and p[1].kind in POSTPONE_KINDS) or type(p[1]) is Deferred else 1))
         for v, a, dom, _named in postponed:
             if a is None:
                 continue
@@ -902,11 +925,25 @@ class TermElab:
             name = FUN_OPS[op]
             if name == "Membership.mem":
                 lhs, rhs = rhs, lhs  # `a ∈ s` is `Membership.mem s a`
+            if name in ("SeqRight.seqRight", "SeqLeft.seqLeft", "Seq.seq", "HAndThen.hAndThen"):
+                rhs = self._unit_thunk(rhs)  # `a *> b` is `SeqRight.seqRight a (fun _ : Unit => b)`
             c = self._mk_const(stx, name, None) if name in self.env else None
             if c is None:
                 raise ElabError(stx, f"unknown constant '{name}'")
             return self.apply(stx, c, self.const_type(c), [lhs, rhs], {}, expected)
         raise ElabError(stx, f"unsupported operator '{op}' (not yet implemented by nleanjit's elaborator)")
+
+    def _unit_thunk(self, body_stx) -> Deferred:
+        def run(expected):
+            exp = self.whnf(self.mctx.instantiate(expected)) if expected is not None else None
+            fv = self.mctx.push_local("x✝", Const("Unit"))
+            try:
+                b = self.elab(body_stx, X.instantiate(exp.body, [fv]) if type(exp) is Pi else None)
+                return self.mctx.mk_lambda([fv], b)
+            finally:
+                self.mctx.pop_local()
+
+        return Deferred(run, body_stx)
 
     def _apply_to(self, fn_stx, arg_stx, expected, stx):
         if type(fn_stx) is Node and fn_stx.kind == "app":
@@ -1105,8 +1142,13 @@ class TermElab:
                     ty = self.elab_type(b.type)
                 else:
                     ty = None
-                if b.default is not None and ty is not None:
+                if b.default is not None:
+                    # `(x := d)` without a type: the type is the default's (numerals settled by default instances)
                     dv = self.elab(b.default, ty)
+                    if ty is None:
+                        self.synthesize_pending(final=True)
+                        dv = self.mctx.instantiate(dv)
+                        ty = self.mctx.instantiate(self.infer(dv))
                     ty = X.mk_app(Const("optParam", (self.level_of_type(ty),)), ty, dv)
                 names = [V.binder_name(n) for n in b.names] or (["inst"] if info is X.INST_IMPLICIT else ["_"])
                 for name in names:
@@ -1418,6 +1460,9 @@ class TermElab:
 
     def elab_list_literal(self, stx, expected):
         return self.elab_list(stx, expected)
+
+    def elab_array(self, stx, expected):
+        return self.elab_array_literal(stx, expected)
 
     def elab_array_literal(self, stx, expected):
         lst = self.elab_list(stx, None)

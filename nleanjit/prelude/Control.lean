@@ -268,7 +268,7 @@ def List.forIn {α : Type u} {β : Type v} {m : Type v → Type w} [Monad m] (as
 
 instance List.instForIn {α : Type u} {m : Type v → Type w} : ForIn m (List α) α := ⟨List.forIn⟩
 
-def List.forM {α : Type u} {m : Type u → Type v} [Monad m] : List α → (α → m PUnit) → m PUnit
+def List.forM {α : Type w} {m : Type u → Type v} [Monad m] : List α → (α → m PUnit) → m PUnit
   | List.nil, _ => pure PUnit.unit
   | List.cons a as, f => bind (f a) (fun _ => List.forM as f)
 
