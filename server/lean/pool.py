@@ -55,6 +55,7 @@ class SnippetResult:
     response: dict | None = None
     error: str | None = None
     cache_hit: bool = False
+    worker: str | None = None  # "local:<pid>" or "ray:<pid>": who checked it
 
 
 @dataclass
@@ -66,7 +67,9 @@ class _Job:
 
 
 class _Worker:
-    """One worker process and its end of the pipe (parent side)."""
+    """One local worker process and its end of the pipe (parent side)."""
+
+    kind = "local"
 
     def __init__(self, ctx, memory_bytes: int | None):
         from server.lean.worker import worker_main
@@ -76,6 +79,34 @@ class _Worker:
                                 name="nleanjit-lean-worker")
         self.proc.start()
         child.close()
+
+    async def started(self) -> None:
+        """Wait for the prelude to load; ``RuntimeError`` if it does not."""
+        try:
+            hello = await self.recv(READY_TIMEOUT_S)
+        except (asyncio.TimeoutError, EOFError, OSError) as exc:
+            self.kill()
+            raise RuntimeError(f"a Lean worker did not start: {type(exc).__name__}") from None
+        if not hello.get("ready"):
+            self.kill()
+            raise RuntimeError(f"a Lean worker failed to load the prelude: {str(hello.get('error'))[:400]}")
+
+    async def call(self, message: tuple) -> dict:
+        """The reply to one job; ``EOFError`` when the worker died."""
+        try:
+            self.conn.send(message)
+        except (OSError, ValueError):
+            raise EOFError from None
+        try:
+            return await self.recv(None)
+        except OSError:
+            raise EOFError from None
+
+    def death(self) -> str:
+        code = self.proc.exitcode
+        if code in (-9, 137):
+            return "Lean REPL memory limit exceeded (the worker was killed)"
+        return "Lean worker crashed" if code is None else f"Lean worker crashed (exit code {code})"
 
     async def recv(self, timeout: float | None):
         """The next reply; ``asyncio.TimeoutError`` after ``timeout``; ``EOFError`` if it died."""
@@ -119,18 +150,23 @@ class CheckerPool:
         self.restarts = 0
         self._queue: asyncio.Queue | None = None
         self._tasks: list[asyncio.Task] = []
-        self._workers: list[_Worker | None] = []
+        self._workers: list = []
         self._ctx = None
         self.ready: asyncio.Event | None = None  # created on the loop in start()
         self.start_error: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------
 
+    backend = "local"
+
     async def start(self) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
         # the fork server imports the checker once; every worker forks from it warm-ish
         self._ctx.set_forkserver_preload(["server.lean.worker", "server.lean.checker",
                                           "nleanjit.elab.command", "nleanjit.syntax"])
+        self._start_loops()
+
+    def _start_loops(self) -> None:
         self._queue = asyncio.Queue()
         self.ready = asyncio.Event()
         self._workers = [None] * self.size
@@ -188,17 +224,15 @@ class CheckerPool:
 
     # --- the worker loops ------------------------------------------------------------
 
-    async def _spawn(self, i: int) -> _Worker:
+    async def _new_worker(self):
+        """A started worker (overridden by the Ray pool)."""
         loop = asyncio.get_running_loop()
         worker = await loop.run_in_executor(None, _Worker, self._ctx, self.memory_bytes)
-        try:
-            hello = await worker.recv(READY_TIMEOUT_S)
-        except (asyncio.TimeoutError, EOFError, OSError) as exc:
-            worker.kill()
-            raise RuntimeError(f"a Lean worker did not start: {type(exc).__name__}") from None
-        if not hello.get("ready"):
-            worker.kill()
-            raise RuntimeError(f"a Lean worker failed to load the prelude: {str(hello.get('error'))[:400]}")
+        await worker.started()
+        return worker
+
+    async def _spawn(self, i: int):
+        worker = await self._new_worker()
         self._workers[i] = worker
         if all(w is not None for w in self._workers):
             self.ready.set()
@@ -232,7 +266,7 @@ class CheckerPool:
             if self.metrics is not None and result is not None:
                 self.metrics.observe_snippet(result)
 
-    async def _try_spawn(self, i: int) -> _Worker | None:
+    async def _try_spawn(self, i: int):
         try:
             worker = await self._spawn(i)
         except RuntimeError as exc:
@@ -242,14 +276,10 @@ class CheckerPool:
         self.start_error = None
         return worker
 
-    async def _run(self, worker: _Worker, job: _Job) -> tuple[SnippetResult | None, bool]:
+    async def _run(self, worker, job: _Job) -> tuple[SnippetResult | None, bool]:
         """(result, whether the worker may be reused)."""
         started = time.monotonic()
-        try:
-            worker.conn.send(job.message)
-        except (OSError, ValueError):
-            return _failed("Lean worker crashed", "limit", started), False
-        reply_task = asyncio.ensure_future(worker.recv(None))
+        reply_task = asyncio.ensure_future(worker.call(job.message))
         done, _ = await asyncio.wait({reply_task, job.future}, timeout=job.timeout,
                                      return_when=asyncio.FIRST_COMPLETED)
         if reply_task not in done:
@@ -265,17 +295,14 @@ class CheckerPool:
                            "timeout", started), False
         try:
             reply = reply_task.result()
-        except (EOFError, OSError):
-            code = worker.proc.exitcode
-            why = "Lean worker crashed" if code is None else f"Lean worker crashed (exit code {code})"
-            if code in (-9, 137):
-                why = "Lean REPL memory limit exceeded (the worker was killed)"
-            return _failed(why, "limit", started), False
+        except EOFError:
+            return _failed(worker.death(), "limit", started), False
         elapsed = time.monotonic() - started
         if "error" in reply:
             return SnippetResult(reply["outcome"], elapsed, error=reply["error"]), reply["outcome"] != "limit"
         return SnippetResult(reply["outcome"], elapsed, response=reply["response"],
-                             cache_hit=reply.get("cache_hit", False)), True
+                             cache_hit=reply.get("cache_hit", False),
+                             worker=f"{worker.kind}:{reply.get('worker')}"), True
 
 
 def _failed(error: str, outcome: str, started: float) -> SnippetResult:

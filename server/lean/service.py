@@ -135,7 +135,8 @@ class LeanService:
             else:
                 item["response"] = r.response
             if body["debug"]:
-                item["diagnostics"] = {"outcome": r.outcome, "header_cache_hit": r.cache_hit}
+                item["diagnostics"] = {"outcome": r.outcome, "header_cache_hit": r.cache_hit,
+                                       "worker": r.worker}
             out.append(item)
         return {"results": out}
 

@@ -21,11 +21,7 @@ import signal
 
 def worker_main(conn, memory_bytes: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
-    if memory_bytes:
-        try:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        except (ValueError, OSError):
-            pass  # a lower hard limit is already in place
+    set_memory_limit(memory_bytes)
     from server.lean.checker import Checker
 
     try:
@@ -41,23 +37,38 @@ def worker_main(conn, memory_bytes: int | None) -> None:
             return
         if job is None:
             return
-        try:
-            if job[0] == "check":
-                reply = checker.check(job[1], job[2])
-            else:
-                reply = checker.repl(job[1])
-        except MemoryError:
-            conn.send({"error": "Lean REPL memory limit exceeded", "outcome": "limit"})
-            return  # a worker that ran out of memory may be half-broken: let the pool replace it
-        except RecursionError:
-            reply = {"error": "Lean REPL stack limit exceeded", "outcome": "limit"}
-        except Exception as exc:  # noqa: BLE001 - the elaborator promises not to raise; be safe
-            reply = {"error": f"internal error in the checker: {type(exc).__name__}: {exc}",
-                     "outcome": "internal"}
-        if _ran_out_of_memory(reply):
-            conn.send({"error": "Lean REPL memory limit exceeded", "outcome": "limit"})
-            return
+        reply, must_exit = handle(checker, job)
         conn.send(reply)
+        if must_exit:
+            return  # a worker that ran out of memory may be half-broken: the pool replaces it
+
+
+def set_memory_limit(memory_bytes: int | None) -> None:
+    if memory_bytes:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        except (ValueError, OSError):
+            pass  # a lower hard limit is already in place
+
+
+def handle(checker, job: tuple) -> tuple[dict, bool]:
+    """(the reply to one job, whether this worker must exit after sending it)."""
+    try:
+        if job[0] == "check":
+            reply = checker.check(job[1], job[2])
+        else:
+            reply = checker.repl(job[1])
+    except MemoryError:
+        return {"error": "Lean REPL memory limit exceeded", "outcome": "limit"}, True
+    except RecursionError:
+        return {"error": "Lean REPL stack limit exceeded", "outcome": "limit"}, False
+    except Exception as exc:  # noqa: BLE001 - the elaborator promises not to raise; be safe
+        return {"error": f"internal error in the checker: {type(exc).__name__}: {exc}",
+                "outcome": "internal"}, False
+    if _ran_out_of_memory(reply):
+        return {"error": "Lean REPL memory limit exceeded", "outcome": "limit"}, True
+    reply["worker"] = os.getpid()
+    return reply, False
 
 
 def _ran_out_of_memory(reply: dict) -> bool:
