@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from nleanjit.compiler import borrow, expand_reset_reuse, rc, reset_reuse
+from nleanjit.compiler import borrow, boxing, expand_reset_reuse, rc, reset_reuse
 from nleanjit.compiler.ir import types as T
 from nleanjit.compiler.ir.checker import check_decls
 from nleanjit.compiler.ir.printer import format_decls
@@ -23,6 +23,7 @@ Pass = Callable[[list[T.Decl], dict], list[T.Decl]]
 PASSES: list[tuple[str, Pass]] = [
     ("reset_reuse", lambda ds, env: reset_reuse.insert_reset_reuse(ds)),
     ("borrow", lambda ds, env: borrow.infer_borrow(ds, env)),
+    ("boxing", lambda ds, env: boxing.explicit_boxing(ds, env)),
     ("rc", lambda ds, env: rc.explicit_rc(ds, env)),
     ("expand_reset_reuse", lambda ds, env: expand_reset_reuse.expand_reset_reuse(ds)),
 ]

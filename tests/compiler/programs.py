@@ -260,3 +260,18 @@ def scalar_program() -> list[T.Decl]:
         let(19, TO, T.Ap(v(17), (v(18),))), let(20, O, fap("Nat.repr", 19)), let(21, O, fap("IO.println", 20, 1)),
         ret(21)))
     return [choose(), main]
+
+
+def implicit_boxing_program() -> list[T.Decl]:
+    """Scalars passed where objects are expected, with no box/unbox written:
+    the boxing pass must add them."""
+    ident = T.FDecl("idObj", (p(1),), O, ret(1))
+    main = T.FDecl("main", (p(1),), O, seq(
+        let(2, U64, T.NumLit(2 ** 64 - 1)), let(3, U64, fap("idObj", 2)),
+        let(4, TO, fap("UInt64.toNat", 3)), let(5, O, fap("Nat.repr", 4)), let(6, O, fap("IO.println", 5, 1)),
+        let(7, U8, T.NumLit(0)), let(8, TO, T.NumLit(7)), let(9, O, T.PAp("choose", (v(7), v(8)))),
+        let(10, TO, T.NumLit(99)), let(11, TO, T.Ap(v(9), (v(10),))),
+        let(12, O, fap("Nat.repr", 11)), let(13, O, fap("IO.println", 12, 1)),
+        let(14, O, ctor(NIL)), let(15, O, ctor(CONS, 2, 14)), let(16, TO, fap("List.length", 15)),
+        let(17, O, fap("Nat.repr", 16)), let(18, O, fap("IO.println", 17, 1)), ret(18)))
+    return [ident, choose(), list_length(), main]

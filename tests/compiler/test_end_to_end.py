@@ -91,6 +91,11 @@ def test_scalar_fields_boxing_and_boxed_wrappers(tmp_path):
     assert (code, out, live) == (0, f"{2 ** 64 - 1}\n7\n", 0)
 
 
+def test_boxing_pass_inserts_conversions(tmp_path):
+    code, out, live, _ = jit_run(tmp_path, P.implicit_boxing_program())
+    assert (code, out, live) == (0, f"{2 ** 64 - 1}\n99\n1\n", 0)
+
+
 def test_closures_and_join_points(tmp_path):
     code, out, live, _ = jit_run(tmp_path, P.closure_program(10, 10))
     assert (code, out, live) == (0, "1000\n", 0)  # sum 11..20 = 155 < 1000 → 1000

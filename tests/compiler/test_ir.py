@@ -27,7 +27,7 @@ def corpus() -> list[T.Decl]:
     return [*P.list_program(10), P.tree_insert(), P.array_fill(), P.map_closure()]
 
 
-@pytest.mark.parametrize("stage", ["init", "reset_reuse", "borrow", "rc", "expand_reset_reuse"])
+@pytest.mark.parametrize("stage", ["init", "reset_reuse", "borrow", "boxing", "rc", "expand_reset_reuse"])
 def test_pipeline_dump_golden(stage):
     result = run_pipeline(corpus(), P.EXTERNS, dump=(stage,), check_each=True)
     golden(f"{stage}.txt", result.dumps[stage])

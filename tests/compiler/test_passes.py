@@ -125,3 +125,15 @@ def test_expand_keeps_unchanged_fields():
     fast = format_decl(out[0]).split("Bool.false →")[1].split("Bool.true →")[0]
     assert "set x_1[0] := x_2;" in fast and "set x_1[1]" not in fast
     assert "let x_5 : obj := proj[0] x_1;\n      dec x_5;" in fast  # the old head is released
+
+
+def test_boxing_golden():
+    from nleanjit.compiler.boxing import explicit_boxing
+
+    decls = explicit_boxing(P.implicit_boxing_program(), ENV)
+    text = format_decl(decls[-1])
+    assert "let x_19 : obj := box x_2;\n  let x_20 : obj := idObj x_19;\n  let x_3 : u64 := unbox x_20;" in text
+    assert "let x_21 : obj := box x_7;\n  let x_9 : obj := pap choose x_21 x_8;" in text
+    assert "let x_22 : obj := box x_2;\n  let x_15 : obj := ctor_1[List.cons] x_22 x_14;" in text
+    # nothing to convert: unchanged
+    assert explicit_boxing([P.map_succ()], ENV) == [P.map_succ()]
