@@ -168,7 +168,10 @@ class Engine:
             raise InvalidRequest(f"request id {request_id!r} is already running")
         if not isinstance(params, SamplingParams):
             raise InvalidRequest("params must be a model.SamplingParams")
-        prompt = [int(t) for t in prompt_ids]
+        try:
+            prompt = [int(t) for t in prompt_ids]
+        except (TypeError, ValueError):
+            raise InvalidRequest("prompt_ids must be a list of integer token ids") from None
         if not prompt:
             raise InvalidRequest("the prompt is empty: at least one token is needed")
         V = self.config.vocab_size

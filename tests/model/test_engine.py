@@ -240,6 +240,10 @@ def test_request_errors(fresh):
     assert (exc.value.prompt_tokens, exc.value.max_tokens, exc.value.context_length) == (199, 100, 256)
     with pytest.raises(model.InvalidRequest, match="empty"):
         eng.add_request("a", [], SamplingParams())
+    with pytest.raises(model.InvalidRequest, match="integer token ids"):
+        eng.add_request("a", ["hello"], SamplingParams())
+    with pytest.raises(model.InvalidRequest, match="integer token ids"):
+        eng.add_request("a", None, SamplingParams())
     with pytest.raises(model.InvalidRequest, match="9999"):
         eng.add_request("a", [1, 9999], SamplingParams())
     eng.add_request("dup", [1], SamplingParams())

@@ -99,3 +99,19 @@ def test_broken_tokenizer_file(tmp_path):
     (tmp_path / "tokenizer.json").write_text("{}")
     with pytest.raises(model.TokenizerError, match="tokenizer.json"):
         Tokenizer(tmp_path)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TOK = Tokenizer(model.default_chat_model_path())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=_TOK.vocab_size - 1), max_size=40))
+def test_streamed_text_equals_decoding_everything(ids):
+    """Whatever ids come (special tokens, stray UTF-8 bytes), the deltas plus the final flush spell
+    exactly the full decode, and no delta before the flush ends in a split character."""
+    d = IncrementalDetokenizer(_TOK)
+    pieces = [d.push(i) for i in ids]
+    assert "".join(pieces) + d.flush() == _TOK.decode(ids)
+    assert not any(p.endswith("\ufffd") for p in pieces)
