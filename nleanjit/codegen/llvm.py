@@ -54,6 +54,7 @@ RUNTIME_SIGNATURES = {
     "nl_nat_eq": (I8, (PTR, PTR)), "nl_nat_lt": (I8, (PTR, PTR)), "nl_nat_le": (I8, (PTR, PTR)),
     "nl_main": (I32, (I32, PTR, PTR, I8, I8)),
     "nl_debug_live_objects": (I64, ()), "nl_debug_total_allocs": (I64, ()),
+    "nl_mark_persistent": (ir.VoidType(), (PTR,)),
 }
 for _k in range(1, 7):
     RUNTIME_SIGNATURES[f"nl_apply_{_k}"] = (PTR, (PTR,) * (_k + 1))
@@ -124,6 +125,52 @@ class ModuleEmitter:
                 self.functions[d.name] = ir.Function(self.module, self._fn_type(d), d.symbol)
         else:
             self.functions[d.name] = ir.Function(self.module, self._fn_type(d), mangle(d.name))
+
+    @staticmethod
+    def is_closed_constant(d: T.Decl) -> bool:
+        """A declaration without parameters is a constant: computed once, on
+        first use, and kept as a persistent object (Lean computes them at
+        initialization)."""
+        return isinstance(d, T.FDecl) and not d.params and d.ty.is_obj
+
+    def _emit_constant_accessor(self, d: T.FDecl) -> ir.Function:
+        """Turn `l_c` into a cached accessor; returns the function the body goes in."""
+        accessor = self.functions[d.name]
+        body_fn = ir.Function(self.module, self._fn_type(d), mangle(d.name) + "_body")
+        body_fn.linkage = "internal"
+        slot = ir.GlobalVariable(self.module, PTR, name=mangle(d.name) + "_closed")
+        slot.linkage = "internal"
+        slot.initializer = ir.Constant(PTR, None)
+        self._cached_call(accessor, slot, lambda b: b.call(body_fn, []))
+        return body_fn
+
+    def _cached_call(self, fn: ir.Function, slot: ir.GlobalVariable, make) -> None:
+        b = ir.IRBuilder(fn.append_basic_block("entry"))
+        init, done = fn.append_basic_block("init"), fn.append_basic_block("cached")
+        v = b.load(slot, typ=PTR)
+        b.cbranch(b.icmp_unsigned("==", v, ir.Constant(PTR, None)), init, done)
+        b.position_at_end(done)
+        b.ret(v)
+        b.position_at_end(init)
+        r = make(b)
+        b.call(self.rt("nl_mark_persistent"), [r])
+        b.store(r, slot)
+        b.ret(r)
+
+    def string_literal(self, data: bytes) -> ir.Function:
+        """An accessor returning the literal as a persistent string object."""
+        if ("lit", data) in self.helpers:
+            return self.helpers[("lit", data)]
+        name = f"nlj_strlit_{sum(1 for k in self.helpers if isinstance(k, tuple))}"
+        g = self.string_constant(data)
+        fn = ir.Function(self.module, ir.FunctionType(PTR, ()), name)
+        fn.linkage = "internal"
+        slot = ir.GlobalVariable(self.module, PTR, name=name + "_obj")
+        slot.linkage = "internal"
+        slot.initializer = ir.Constant(PTR, None)
+        self._cached_call(fn, slot, lambda b: b.call(self.rt("nl_mk_string_from_bytes"), [g, ir.Constant(I64, len(data))]))
+        self.helpers[("lit", data)] = fn
+        return fn
 
     def _helper(self, name: str, ret, params) -> tuple[ir.Function, ir.IRBuilder | None]:
         """An internal always-inline function; the builder is None when it exists already."""
@@ -281,7 +328,8 @@ class ModuleEmitter:
     def emit(self) -> ir.Module:
         for d in self.decls.values():
             if isinstance(d, T.FDecl):
-                _FunctionEmitter(self, d).emit()
+                fn = self._emit_constant_accessor(d) if self.is_closed_constant(d) else self.functions[d.name]
+                _FunctionEmitter(self, d, fn).emit()
         return self.module
 
     def boxed_wrapper(self, name: str) -> ir.Function:
@@ -355,10 +403,10 @@ class ModuleEmitter:
 
 
 class _FunctionEmitter:
-    def __init__(self, m: ModuleEmitter, d: T.FDecl):
+    def __init__(self, m: ModuleEmitter, d: T.FDecl, fn: ir.Function):
         self.m = m
         self.d = d
-        self.fn = m.functions[d.name]
+        self.fn = fn
         self.types: dict[int, T.IRType] = {}
         self.jps: dict[int, tuple[ir.Block, list[ir.PhiInstr]]] = {}
 
@@ -557,9 +605,7 @@ class _FunctionEmitter:
                 return ir.Constant(DOUBLE, float(e.value))
             return ir.Constant(LLVM_TYPE[ty], e.value & ((1 << LLVM_TYPE[ty].width) - 1))
         if isinstance(e, T.StrLit):
-            data = e.value.encode("utf-8")
-            g = m.string_constant(data)
-            return b.call(m.rt("nl_mk_string_from_bytes"), [g, ir.Constant(I64, len(data))])
+            return b.call(m.string_literal(e.value.encode("utf-8")), [])
         if isinstance(e, T.IsShared):
             x = env[e.x.idx]
             rc = b.load(x, typ=I32)

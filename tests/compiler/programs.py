@@ -275,3 +275,19 @@ def implicit_boxing_program() -> list[T.Decl]:
         let(14, O, ctor(NIL)), let(15, O, ctor(CONS, 2, 14)), let(16, TO, fap("List.length", 15)),
         let(17, O, fap("Nat.repr", 16)), let(18, O, fap("IO.println", 17, 1)), ret(18)))
     return [ident, choose(), list_length(), main]
+
+
+def constants_program(n: int) -> list[T.Decl]:
+    """A closed constant (the list [1..n]) used twice and a string literal
+    printed three times: each is built once."""
+    table = T.FDecl("table", (), O, seq(let(1, TO, T.NumLit(n)), let(2, O, ctor(NIL)),
+                                        let(3, O, fap("range", 1, 2)), ret(3)))
+    main = T.FDecl("main", (p(1),), O, seq(
+        let(2, O, fap("table")), let(3, TO, fap("List.length", 2)),
+        let(4, O, fap("table")), let(5, TO, T.NumLit(0)), let(6, TO, fap("sum", 4, 5)),
+        let(7, TO, fap("Nat.add", 3, 6)), let(8, O, fap("Nat.repr", 7)), let(9, O, fap("IO.println", 8, 1)),
+        let(10, O, T.StrLit("héllo")), let(11, O, fap("IO.println", 10, 1)),
+        let(12, O, T.StrLit("héllo")), let(13, O, fap("IO.println", 12, 1)),
+        let(14, O, fap("greet")), let(15, O, fap("IO.println", 14, 1)), ret(15)))
+    greet = T.FDecl("greet", (), O, seq(let(1, O, T.StrLit("héllo")), ret(1)))
+    return [range_list(), list_length(), sum_list(), table, greet, main]

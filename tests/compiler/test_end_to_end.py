@@ -96,6 +96,14 @@ def test_boxing_pass_inserts_conversions(tmp_path):
     assert (code, out, live) == (0, f"{2 ** 64 - 1}\n99\n1\n", 0)
 
 
+def test_closed_constants_and_string_literals_are_built_once(tmp_path):
+    n = 100
+    code, out, live, allocs = jit_run(tmp_path, P.constants_program(n))
+    assert (code, out, live) == (0, f"{n + n * (n + 1) // 2}\n" + "héllo\n" * 3, 0)
+    # n cells once, one number string, the literal once (its three sites share it), 4 IO results
+    assert allocs == n + 1 + 1 + 4
+
+
 def test_closures_and_join_points(tmp_path):
     code, out, live, _ = jit_run(tmp_path, P.closure_program(10, 10))
     assert (code, out, live) == (0, "1000\n", 0)  # sum 11..20 = 155 < 1000 → 1000

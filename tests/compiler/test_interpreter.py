@@ -16,6 +16,7 @@ PROGRAMS = {
     "closure": (lambda: P.closure_program(100, 10), f"{sum(range(11, 111))}\n"),
     "scalars": (P.scalar_program, f"{2 ** 64 - 1}\n7\n"),
     "boxing": (P.implicit_boxing_program, f"{2 ** 64 - 1}\n99\n1\n"),
+    "constants": (lambda: P.constants_program(20), f"{20 + 210}\n" + "héllo\n" * 3),
     "bignat": (lambda: P.big_nat_program(2 ** 64 + 5, 2 ** 63 - 1),
                "".join(f"{x}\n" for x in [2 ** 64 + 5 + 2 ** 63 - 1, 2 ** 64 + 5, (2 ** 63 - 1) ** 2, 0, 2 ** 63])),
 }
