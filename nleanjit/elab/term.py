@@ -156,6 +156,8 @@ class TermElab:
         self.sorry_at = None
         """The first `sorry` (Lean's warning points at it)."""
         self.cdot_locals: dict[int, FVar] = {}
+        self.do_branches: dict[int, tuple] = {}
+        """`do` sequences that are branches of a `match` in a `do` block → (context, continuation)."""
         self.rec_locals: dict[str, FVar] = {}
         """Names of the definitions being defined (recursive calls) → their local."""
 
@@ -359,6 +361,12 @@ class TermElab:
                 stx, f"typeclass instance problem is stuck, it is often due to metavariables\n  {self.pp(goal)}"
             )
 
+    def settle_defaults(self) -> None:
+        """Solve what can be solved, applying default instances (`0 : Nat`) when nothing else
+        moves, without reporting what is left (a `let` in a `do` block fixes its type here)."""
+        while self._synth_round(False) or self._apply_default_instances():
+            pass
+
     def _synth_round(self, force: bool) -> bool:
         progress = False
         for item in list(self.pending):
@@ -377,8 +385,8 @@ class TermElab:
             except MaxSynthDepth:
                 raise ElabError(stx, "failed to synthesize\n  " + self.pp(goal) + "\n(deterministic) maximum class-instance resolution depth has been reached") from None
             if r is None:
-                if self.resolver.is_stuck(goal) and not force:
-                    continue
+                if (self.resolver.is_stuck(goal) or goal.has_expr_mvar) and not force:
+                    continue  # may succeed once default instances have settled the metavariables
                 if force and self.resolver.is_stuck(goal):
                     continue
                 raise ElabError(stx, self._synth_failure(goal))
@@ -547,7 +555,7 @@ class TermElab:
         return self.elab_app_core(stx, [], {}, expected, stx)
 
     def elab_app(self, stx, expected):
-        ch = [c for c in stx.children if type(c) is Node or (type(c) is Token and c.kind == "ident")]
+        ch = [c for c in stx.children if type(c) is Node or isinstance(c, Elaborated) or (type(c) is Token and c.kind == "ident")]
         fn, rest = ch[0], ch[1:]
         args, named = [], {}
         for a in rest:
@@ -1461,6 +1469,25 @@ class TermElab:
     def elab_list_literal(self, stx, expected):
         return self.elab_list(stx, expected)
 
+    def elab_range(self, stx, expected):
+        """`[a:b]`, `[:b]`, `[a:b:s]`: a `Std.Range`."""
+        parts: list[list] = [[]]
+        for c in stx.children:
+            if type(c) is Token and c.text == ":":
+                parts.append([])
+            elif type(c) is Node or isinstance(c, Elaborated):
+                parts[-1].append(c)
+        named = {}
+        for field, p in zip(("start", "stop", "step"), parts):
+            if p:
+                named[field] = p[0]
+        c = self._mk_const(stx, "Std.Range.mk", None)
+        if "start" not in named:
+            named["start"] = Elaborated(NatLit(0), stx)
+        if "step" not in named:
+            named["step"] = Elaborated(NatLit(1), stx)
+        return self.apply(stx, c, self.const_type(c), [], named, expected)
+
     def elab_array(self, stx, expected):
         return self.elab_array_literal(stx, expected)
 
@@ -1497,6 +1524,79 @@ class TermElab:
         from nleanjit.elab.match import elab_match
 
         return elab_match(self, stx, expected)
+
+    # ------------------------------------------------------------ do notation (do_notation.py)
+    def elab_do(self, stx, expected):
+        from nleanjit.elab.do_notation import elab_do
+
+        return elab_do(self, stx, expected)
+
+    def elab_do_seq(self, stx, expected):
+        from nleanjit.elab.do_notation import DoElab, _items, elab_do_items
+
+        branch = self.do_branches.get(id(stx))
+        if branch is not None:  # the right side of a `match` alternative inside a `do` block
+            ctx, k = branch
+            return DoElab(self, stx).seq(_items(stx), ctx, k, expected)
+        items = _items(stx)
+        if len(items) == 1 and items[0].kind == "do_expr":
+            return self.elab(items[0].children[0], expected)
+        return elab_do_items(self, items, expected, stx)
+
+    def _elab_do_element(self, stx, expected):
+        from nleanjit.elab.do_notation import elab_do_element_term
+
+        return elab_do_element_term(self, stx, expected)
+
+    elab_do_if = elab_do_unless = elab_do_for = elab_do_try = elab_do_match = elab_do_while = elab_do_repeat = _elab_do_element
+
+    def elab_index(self, stx, expected):
+        """`xs[i]!` is `getElem! xs i`, `xs[i]?` is `getElem? xs i`, `xs[i]` is `getElem xs i h` with
+        `h` a local proof of the bound; `xs[a:b]` is a subarray."""
+        ch = stx.children
+        coll = ch[0]
+        inner = [c for c in ch[1:] if type(c) is Node]
+        toks = [c.text for c in ch if type(c) is Token]
+        if ":" in toks:
+            colon = next(i for i, c in enumerate(ch) if type(c) is Token and c.text == ":")
+            lo = [c for c in ch[2:colon] if type(c) is Node]
+            hi = [c for c in ch[colon + 1 :] if type(c) is Node]
+            named = {}
+            if lo:
+                named["start"] = lo[0]
+            if hi:
+                named["stop"] = hi[0]
+            c = self._mk_const(stx, "Array.toSubarray", None)
+            return self.apply(stx, c, self.const_type(c), [coll], named, expected)
+        idx = inner[0]
+        if toks and toks[-1] == "!":
+            c = self._mk_const(stx, "GetElem?.getElem!", None)
+            return self.apply(stx, c, self.const_type(c), [coll, idx], {}, expected)
+        if toks and toks[-1] == "?":
+            c = self._mk_const(stx, "GetElem?.getElem?", None)
+            return self.apply(stx, c, self.const_type(c), [coll, idx], {}, expected)
+        # `xs[i]`: Lean proves the bound with `get_elem_tactic`; we look for a local proof, and
+        # otherwise (divergence, docs/ELABORATOR.md) read it as `xs[i]!`
+        c = self._mk_const(stx, "GetElem.getElem", None)
+        saved = self.mctx.save()
+        try:
+            hole = Node("by_assumption", [])
+            return self.apply(stx, c, self.const_type(c), [coll, idx, Deferred(self._bound_proof, stx)], {}, expected)
+        except ElabError:
+            self.mctx.restore(saved)
+        del hole
+        c = self._mk_const(stx, "GetElem?.getElem!", None)
+        return self.apply(stx, c, self.const_type(c), [coll, idx], {}, expected)
+
+    def _bound_proof(self, expected):
+        goal = self.mctx.instantiate(expected)
+        for fv in reversed(self.mctx.scope):
+            d = self.mctx.local_decl(fv)
+            saved = self.mctx.save()
+            if self.mctx.is_def_eq(d.type, goal):
+                return fv
+            self.mctx.restore(saved)
+        raise ElabError(None, f"failed to prove index is valid\n  {self.pp(goal)}")
 
     def elab_assumption(self, stx, expected):
         inner = V.nodes(stx)[0]
