@@ -87,3 +87,13 @@ def test_checker_errors_name_the_declaration(decl, fragment):
 def test_checker_accepts_every_pipeline_stage():
     for stage_input in (corpus(), run_pipeline(corpus(), P.EXTERNS).decls):
         check_decls([*P.EXTERNS, *stage_input])
+
+
+def test_strict_checker_rejects_implicit_boxing():
+    # before the boxing pass a u64 may be passed to an object parameter; after it, never
+    decls = [*P.EXTERNS, *P.implicit_boxing_program()]
+    check_decls(decls)
+    with pytest.raises(IRCheckError, match="argument 1 of 'idObj' is x_2 of type u64, expected obj"):
+        check_decls(decls, strict=True)
+    boxed = run_pipeline(P.implicit_boxing_program(), P.EXTERNS).decls
+    check_decls([*P.EXTERNS, *boxed], strict=True)

@@ -24,11 +24,13 @@ class IRCheckError(Exception):
 
 
 class _DeclChecker:
-    def __init__(self, decl: T.FDecl, env: dict[str, T.Decl]):
+    def __init__(self, decl: T.FDecl, env: dict[str, T.Decl], strict: bool = False):
         self.decl = decl
         self.env = env
+        self.strict = strict
         self.seen_vars: set[int] = set()
         self.seen_jps: set[int] = set()
+        self.jp_params: dict[int, tuple[T.Param, ...]] = {}
 
     def fail(self, message: str):
         raise IRCheckError(self.decl.name, message)
@@ -54,6 +56,16 @@ class _DeclChecker:
         if not ty.is_obj:
             self.fail(f"{what} of x_{x.idx}, which has scalar type {ty.value}")
 
+    def check_representations(self, args, wants, scope, what: str):
+        """After boxing, scalars and objects never meet implicitly."""
+        if not self.strict:
+            return
+        for i, (a, want) in enumerate(zip(args, wants)):
+            if isinstance(a, T.VarId):
+                have = scope[a.idx]
+                if (have.is_scalar and want.is_obj) or (have.is_obj and want.is_scalar):
+                    self.fail(f"argument {i + 1} of {what} is x_{a.idx} of type {have.value}, expected {want.value}")
+
     def callee(self, name: str) -> T.Decl:
         d = self.env.get(name)
         if d is None:
@@ -62,6 +74,8 @@ class _DeclChecker:
 
     def check_expr(self, ty: T.IRType, e: T.Expr, scope):
         self.check_args(T.expr_vars(e), scope)
+        if isinstance(e, (T.Ctor, T.Reuse, T.PAp, T.Ap)):
+            self.check_representations(e.args, [T.IRType.OBJECT] * len(e.args), scope, type(e).__name__.lower())
         if isinstance(e, (T.Ctor, T.Reuse)):
             if len(e.args) != e.info.size:
                 self.fail(f"constructor {e.info.name} expects {e.info.size} arguments, got {len(e.args)}")
@@ -77,6 +91,9 @@ class _DeclChecker:
             d = self.callee(e.fn)
             if len(e.args) != len(d.params):
                 self.fail(f"'{e.fn}' takes {len(d.params)} arguments, applied to {len(e.args)}")
+            self.check_representations(e.args, [p.ty for p in d.params], scope, f"'{e.fn}'")
+            if self.strict and (d.ty.is_obj != ty.is_obj) and d.ty is not T.IRType.IRRELEVANT:
+                self.fail(f"'{e.fn}' returns {d.ty.value}, bound to x of type {ty.value}")
         elif isinstance(e, T.PAp):
             d = self.callee(e.fn)
             if not 0 < len(e.args) < len(d.params) and not (len(e.args) == 0 and d.params):
@@ -111,6 +128,7 @@ class _DeclChecker:
                     inner = self.declare_var(p.x, inner, p.ty)
                 self.check_body(b.v, inner, jps)
                 jps = {**jps, b.j.idx: len(b.params)}
+                self.jp_params[b.j.idx] = b.params
             elif isinstance(b, (T.Set, T.USet, T.SSet, T.SetTag, T.Del)):
                 self.check_object(b.x, scope, type(b).__name__.lower())
                 if isinstance(b, (T.Set, T.USet, T.SSet)):
@@ -134,6 +152,7 @@ class _DeclChecker:
                 if len(b.args) != jps[b.j.idx]:
                     self.fail(f"block_{b.j.idx} takes {jps[b.j.idx]} arguments, jumped to with {len(b.args)}")
                 self.check_args(b.args, scope)
+                self.check_representations(b.args, [p.ty for p in self.jp_params[b.j.idx]], scope, f"block_{b.j.idx}")
                 return
             elif isinstance(b, T.Ret):
                 self.check_args([b.x], scope)
@@ -153,8 +172,10 @@ class _DeclChecker:
         self.check_body(self.decl.body, scope, {})
 
 
-def check_decls(decls: list[T.Decl], extra_env: dict[str, T.Decl] | None = None) -> None:
-    """Raise `IRCheckError` on the first ill-formed declaration."""
+def check_decls(decls: list[T.Decl], extra_env: dict[str, T.Decl] | None = None, strict: bool = False) -> None:
+    """Raise `IRCheckError` on the first ill-formed declaration; `strict`
+    (after the boxing pass) also rejects a scalar where an object is
+    expected and the other way round."""
     env: dict[str, T.Decl] = dict(extra_env or {})
     for d in decls:
         if d.name in env and env[d.name] is not d and d.name not in (extra_env or {}):
@@ -162,4 +183,4 @@ def check_decls(decls: list[T.Decl], extra_env: dict[str, T.Decl] | None = None)
         env[d.name] = d
     for d in decls:
         if isinstance(d, T.FDecl):
-            _DeclChecker(d, env).run()
+            _DeclChecker(d, env, strict).run()
