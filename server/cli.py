@@ -31,8 +31,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--lean-workers", type=int, metavar="N", default=None,
                         help="Lean checker worker processes (default: cores - 1, at least 1)")
     parser.add_argument("--ray-address", metavar="ADDR", default=None,
-                        help="dispatch Lean checking to a Ray cluster (default: $NLEANJIT_RAY_ADDRESS; "
-                             "not implemented yet: the local pool is used)")
+                        help="check Lean on Ray actors at this cluster address ('local' starts a private "
+                             "one; default: $NLEANJIT_RAY_ADDRESS, else the local worker pool)")
 
 
 def run_from_args(args) -> int:

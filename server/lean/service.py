@@ -71,8 +71,14 @@ class LeanService:
     def __init__(self, config: LeanConfig, registry):
         self.config = config
         self.metrics = LeanMetrics(registry, self._state)
-        self.pool = CheckerPool(config.workers, max_queue=config.max_queue,
-                                memory_bytes=config.memory_mb << 20, metrics=self.metrics)
+        options = {"max_queue": config.max_queue, "memory_bytes": config.memory_mb << 20,
+                   "metrics": self.metrics}
+        if config.ray_address:
+            from server.lean.ray_pool import RayCheckerPool
+
+            self.pool = RayCheckerPool(config.ray_address, config.workers, **options)
+        else:
+            self.pool = CheckerPool(config.workers, **options)
         self.sessions = Sessions(config.sessions, config.session_envs)
         self.sandbox: Sandbox | None = None
 
@@ -85,12 +91,10 @@ class LeanService:
     # --- lifecycle (Sanic listeners) ------------------------------------------------------
 
     async def start(self) -> None:
-        if self.config.ray_address:
-            log.warning("NLEANJIT_RAY_ADDRESS=%s is set, but Ray dispatch is not implemented yet: "
-                        "checking runs on the local pool", self.config.ray_address)
         await self.pool.start()
         self.sandbox = Sandbox(SandboxLimits())
-        log.info("Lean service: %d checker worker(s); %s", self.pool.size, self.sandbox.describe())
+        log.info("Lean service: %d %s checker worker(s); %s", self.pool.size, self.pool.backend,
+                 self.sandbox.describe())
 
     async def stop(self) -> None:
         await self.pool.stop()

@@ -51,3 +51,14 @@ def tight_lean_server(tmp_path_factory):
                                                          "NLEANJIT_LEAN_QUEUE": "1"}, None)
     yield s
     fixtures._stop(s)
+
+
+@pytest.fixture(scope="session")
+def ray_lean_server(tmp_path_factory):
+    """Checking dispatched to Ray actors on a private local Ray cluster (loopback)."""
+    s = fixtures._start(tmp_path_factory, "lean_ray", {**_BASE, "NLEANJIT_MODEL": "none",
+                                                       "NLEANJIT_LEAN_WORKERS": "2",
+                                                       "NLEANJIT_RAY_ADDRESS": "local",
+                                                       "RAY_AUTH_MODE": "disabled"}, None)
+    yield s
+    fixtures._stop(s)
