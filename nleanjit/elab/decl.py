@@ -81,6 +81,8 @@ def _elab_main(cmd, view: V.DeclView, name: str | None) -> None:
     kind = view.kind
     mods = view.modifiers
     short = view.name.rpartition(".")[2] if view.name else None
+    if short is not None and mods.is_protected and "." in view.name:
+        short = view.name  # a protected `Expr.toString` is not `toString` in its own body (as in Lean)
     state: dict = {}
 
     def body(te, auto_fvs):

@@ -308,7 +308,7 @@ class TermElab:
         if type(tw) is Const and tw.name == "Bool" and type(ew) is Sort and L.is_zero(self.mctx.instantiate_level(ew.level)):
             return self.coerce_bool_to_prop(e)
         if type(ew) is Const and ew.name == "Bool" and self.mctx.is_prop(e):  # `e : Prop` becomes `decide e`
-            inst = self._synth_now(App(Const("Decidable"), e), None)
+            inst = self.new_inst_mvar(App(Const("Decidable"), e), None)  # solved once `e`'s types are known
             return X.mk_app(Const("Decidable.decide"), e, inst)
         if type(tw) is Const and type(ew) is Const and tw.name == "Nat" and ew.name == "Int" and "Int.ofNat" in self.env:
             return App(Const("Int.ofNat"), e)
@@ -378,6 +378,16 @@ class TermElab:
                     self.pending.remove(item)
                     progress = True
                     continue
+                head = X.get_app_fn(val)
+                if type(head) is MVar and not self.mctx.is_assigned(head) and head is not val \
+                        and not _pi_body(self.mctx.instantiate(self.mctx.mvar_type(head))).has_expr_mvar:
+                    # the problem left a binder (`fun a => decide (a > 2)`): `?i := ?n a`, and
+                    # `?n : ∀ a, Decidable (a > 2)` is the problem now
+                    idx = self.pending.index(item)
+                    item = (head, stx)
+                    self.pending[idx] = item
+                    m = head
+                    goal = self.mctx.instantiate(self.mctx.mvar_type(m))
             if not force and self.resolver.is_stuck(goal):
                 continue
             try:
@@ -591,6 +601,9 @@ class TermElab:
             head = inner[0]
         name = V.ident_text(head)
         if name is not None:
+            over = self._overloads(V.strip_guillemets(name))
+            if len(over) > 1:
+                return self._elab_overloaded(head, over, args, named, expected, whole_stx, levels, explicit)
             f, ftype, self_arg = self.resolve_ident(head, V.strip_guillemets(name), levels, explicit)
         elif type(head) is Node and head.kind == "dot_ident":
             f, ftype, self_arg = self._resolve_dot_ident(head, expected), None, None
@@ -608,6 +621,31 @@ class TermElab:
         if not args and not named and self_arg is None and explicit:
             return f
         return self.apply(whole_stx, f, ftype, args, named, expected, explicit, self_arg)
+
+    def _overloads(self, name: str) -> list[str]:
+        """Several constants for a plain name (`Add` and, with `open Expr`, `Expr.Add`): Lean
+        elaborates each and keeps the ones that succeed."""
+        if "." in name or self.mctx.lookup_local(name) is not None or name in self.rec_locals:
+            return []
+        return resolve_global(self.eenv, self.scope, name)
+
+    def _elab_overloaded(self, head, cands, args, named, expected, whole_stx, levels, explicit):
+        first_err = None
+        for cand in cands:
+            saved = self.mctx.save()
+            pending = list(self.pending)
+            try:
+                f = self._mk_const(head, cand, levels)
+                ftype = self.const_type(f)
+                if not args and not named and explicit:
+                    return f
+                return self.apply(whole_stx, f, ftype, args, named, expected, explicit, None)
+            except ElabError as err:
+                self.mctx.restore(saved)
+                self.pending = pending
+                if first_err is None:
+                    first_err = err
+        raise first_err
 
     def resolve_ident(self, stx, name: str, levels, explicit: bool):
         """A name → (function, its type, pending field-notation argument)."""
@@ -1548,6 +1586,13 @@ class TermElab:
 
         return elab_do_element_term(self, stx, expected)
 
+    def elab_do_return(self, stx, expected):
+        """`return e` where a term is expected (an alternative of a `match` in a `do` block's
+        function): `pure e`."""
+        from nleanjit.elab.do_notation import elab_do_items
+
+        return elab_do_items(self, [stx], expected, stx)
+
     elab_do_if = elab_do_unless = elab_do_for = elab_do_try = elab_do_match = elab_do_while = elab_do_repeat = _elab_do_element
 
     def elab_index(self, stx, expected):
@@ -1670,6 +1715,12 @@ def _abstract_term(e: Expr, t: Expr) -> Expr | None:
 
     body = X.replace(X.lift_loose_bvars(e, 0, 1), fn)
     return body if found else None
+
+
+def _pi_body(t: Expr) -> Expr:
+    while type(t) is Pi:
+        t = t.body
+    return t
 
 
 def span_of(stx) -> Span | None:

@@ -664,3 +664,8 @@ instance USize.instMin : Min USize := minOfLe
 @[extern "lean_uint8_of_nat"] def Char.toUInt8 (c : Char) : UInt8 := UInt8.ofNat c.val
 def UInt32.toChar (n : UInt32) : Char := Char.ofNat n.toNat
 def UInt8.toChar (n : UInt8) : Char := Char.ofNat n.toNat
+
+/-- `b₁ || b₂` evaluating both sides (no short circuit). -/
+@[extern "lean_strict_or"] def strictOr (b₁ b₂ : Bool) : Bool := or b₁ b₂
+/-- `b₁ && b₂` evaluating both sides (no short circuit). -/
+@[extern "lean_strict_and"] def strictAnd (b₁ b₂ : Bool) : Bool := and b₁ b₂
