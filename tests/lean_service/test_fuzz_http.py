@@ -1,0 +1,53 @@
+"""Odd but well-formed bodies against the Lean routes: a clear answer, never a 500 or a hang.
+
+Lean source here is untrusted text: any string must come back as Lean messages
+(or a REPL ``{"message"}``), and odd field values as a clean 400.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+lean_words = st.sampled_from(["theorem", "def", "t", ":", ":=", "by", "rfl", "sorry", "(", ")", "Nat", "=",
+                              "1", "+", "\n", " ", "⟨", "fun", "=>", "open", "import", "#eval", "--", "/-",
+                              "namespace", "end", "λ", "\"", "where", "|"])
+lean_code = st.one_of(st.text(max_size=40), st.lists(lean_words, max_size=25).map("".join))
+numbers = st.one_of(st.integers(-2, 5), st.sampled_from([0.0, 1e-9, 0.5, 1e300, -1.5]))
+
+
+def _ok(server, path, body):
+    status, _, answer = server.request("POST", path, body)
+    event(f"HTTP {status}")
+    assert status in (200, 400), (status, body, answer)
+    if status == 400:
+        assert set(answer["error"]) == {"message", "type", "param", "code"} and answer["error"]["message"]
+    return status, answer
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(codes=st.lists(lean_code, min_size=1, max_size=3), timeout=st.one_of(st.none(), numbers),
+       reuse=st.one_of(st.none(), st.booleans()))
+def test_check_bodies(lean_server, codes, timeout, reuse):
+    body = {"snippets": [{"id": str(i), "code": c} for i, c in enumerate(codes)]}
+    if timeout is not None:
+        body["timeout"] = timeout
+    if reuse is not None:
+        body["reuse"] = reuse
+    status, answer = _ok(lean_server, "/api/check", body)
+    if status == 200:
+        assert [r["id"] for r in answer["results"]] == [str(i) for i in range(len(codes))]
+        for r in answer["results"]:
+            assert ("response" in r) != ("error" in r)
+            if "response" in r:
+                for m in r["response"].get("messages", []):
+                    assert m["severity"] in ("error", "warning", "information") and m["pos"]["line"] >= 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cmd=st.one_of(st.none(), lean_code), env=st.one_of(st.none(), st.integers(-1, 3)))
+def test_repl_bodies(lean_server, cmd, env):
+    body = {"cmd": cmd} if env is None else {"cmd": cmd, "env": env}
+    status, answer = _ok(lean_server, "/v1/lean/repl", body)
+    if status == 200:
+        assert "env" in answer or set(answer) == {"message"}
