@@ -19,6 +19,7 @@ from __future__ import annotations
 import llvmlite.binding as llvm
 import llvmlite.ir as ir
 
+from nleanjit.compiler import builtins
 from nleanjit.compiler.ir import types as T
 
 PTR = ir.PointerType()
@@ -55,6 +56,9 @@ RUNTIME_SIGNATURES = {
     "nl_main": (I32, (I32, PTR, PTR, I8, I8)),
     "nl_debug_live_objects": (I64, ()), "nl_debug_total_allocs": (I64, ()),
     "nl_mark_persistent": (ir.VoidType(), (PTR,)),
+    "nl_io_result_mk_ok": (PTR, (PTR,)),
+    "nl_nat_to_u64_wrap": (I64, (PTR,)),
+    "nl_nat_of_u64": (PTR, (I64,)),
 }
 for _k in range(1, 7):
     RUNTIME_SIGNATURES[f"nl_apply_{_k}"] = (PTR, (PTR,) * (_k + 1))
@@ -117,8 +121,11 @@ class ModuleEmitter:
 
     def _declare(self, d: T.Decl) -> None:
         if isinstance(d, T.Extern):
+            builtin = builtins.lookup(d.symbol)
             if d.symbol in INTRINSICS:
                 self.functions[d.name] = self._intrinsic(d.symbol)
+            elif builtin is not None:
+                self.functions[d.name] = self._builtin(d.symbol, builtin)
             elif d.symbol in self.runtime or d.symbol in self.module.globals:
                 self.functions[d.name] = self.module.globals[d.symbol]
             else:
@@ -271,6 +278,101 @@ class ModuleEmitter:
                 b.ret(n if symbol == "nl_array_size" else self._box(b, n))
             return fn
         raise CodegenError(f"unknown intrinsic {symbol}")
+
+    # ------------------------------------------------------------ Lean's extern symbols
+    def _builtin(self, symbol: str, spec: "builtins.Builtin") -> ir.Function:
+        """A Lean `@[extern]` symbol: inline `UInt*` arithmetic, one of our
+        intrinsics, or a wrapper converting arguments for the runtime."""
+        if builtins.UINT_SYMBOL.match(symbol):
+            return self._uint_op(symbol, spec)
+        if spec.target in INTRINSICS and spec.args is None and spec.result == "value":
+            return self._intrinsic(spec.target)
+        params = [LLVM_TYPE[ty] for ty, _ in spec.params]
+        fn, b = self._helper("nlj_" + symbol, LLVM_TYPE[spec.ty], params)
+        if b is None:
+            return fn
+        arg_specs = spec.args or tuple(f"p{i}" for i in range(len(params)))
+        arg_types, args = [], []
+        for a in arg_specs:
+            if a == "box0":
+                arg_types.append(PTR)
+                args.append(_box_const(0))
+            elif a[0] == "u":  # a boxed Nat index as size_t; a bignum is out of range anyway
+                x = fn.args[int(a[1:])]
+                arg_types.append(I64)
+                args.append(b.select(self._is_scalar(b, x), self._unbox(b, x), ir.Constant(I64, -1)))
+            else:
+                x = fn.args[int(a[1:])]
+                arg_types.append(x.type)
+                args.append(x)
+        ret_ty = ir.VoidType() if spec.result == "void" else (PTR if spec.result == "io_ok" else LLVM_TYPE[spec.ty])
+        target = self.module.globals.get(spec.target)
+        if target is None:
+            target = ir.Function(self.module, ir.FunctionType(ret_ty, arg_types), spec.target)
+        r = b.call(target, args)
+        if spec.result == "void":
+            r = b.call(self.rt("nl_io_result_mk_ok"), [_box_const(0)])
+        elif spec.result == "io_ok":
+            r = b.call(self.rt("nl_io_result_mk_ok"), [r])
+        b.ret(r)
+        return fn
+
+    def _uint_op(self, symbol: str, spec: "builtins.Builtin") -> ir.Function:
+        params = [LLVM_TYPE[ty] for ty, _ in spec.params]
+        fn, b = self._helper("nlj_" + symbol, LLVM_TYPE[spec.ty], params)
+        if b is None:
+            return fn
+        op = builtins.UINT_SYMBOL.match(symbol).group(2)
+        x = fn.args[0]
+        if op == "of_nat":
+            ty = LLVM_TYPE[spec.ty]
+            big = fn.append_basic_block("big")
+            small = fn.append_basic_block("small")
+            b.cbranch(self._is_scalar(b, x), small, big)
+            b.position_at_end(small)
+            n = self._unbox(b, x)
+            b.ret(b.trunc(n, ty) if ty.width < 64 else n)
+            b.position_at_end(big)
+            w = b.call(self.rt("nl_nat_to_u64_wrap"), [x])
+            b.ret(b.trunc(w, ty) if ty.width < 64 else w)
+            return fn
+        width = x.type.width
+        if op == "to_nat":
+            n = b.zext(x, I64) if width < 64 else x
+            if width < 63:
+                b.ret(self._box(b, n))
+            else:
+                b.ret(b.call(self.rt("nl_nat_of_u64"), [n]))
+            return fn
+        if op.startswith("to_"):
+            out = LLVM_TYPE[spec.ty]
+            b.ret(x if out.width == width else (b.trunc(x, out) if out.width < width else b.zext(x, out)))
+            return fn
+        if op == "complement":
+            b.ret(b.not_(x))
+            return fn
+        if op == "log2":
+            lz = b.ctlz(x, ir.Constant(I1, 0))
+            r = b.sub(ir.Constant(x.type, width - 1), lz)
+            b.ret(b.select(b.icmp_unsigned("==", x, ir.Constant(x.type, 0)), ir.Constant(x.type, 0), r))
+            return fn
+        y = fn.args[1]
+        zero = ir.Constant(x.type, 0)
+        if op in ("dec_eq", "dec_lt", "dec_le"):
+            cmp = {"dec_eq": "==", "dec_lt": "<", "dec_le": "<="}[op]
+            b.ret(b.zext(b.icmp_unsigned(cmp, x, y), I8))
+        elif op in ("div", "mod"):
+            is_zero = b.icmp_unsigned("==", y, zero)
+            safe = b.select(is_zero, ir.Constant(x.type, 1), y)  # x / 0 = 0 and x % 0 = x, as Lean
+            r = b.udiv(x, safe) if op == "div" else b.urem(x, safe)
+            b.ret(b.select(is_zero, zero if op == "div" else x, r))
+        elif op in ("shift_left", "shift_right"):
+            amount = b.urem(y, ir.Constant(x.type, width))  # Lean shifts by the amount modulo the width
+            b.ret(b.shl(x, amount) if op == "shift_left" else b.lshr(x, amount))
+        else:
+            emit = {"add": b.add, "sub": b.sub, "mul": b.mul, "land": b.and_, "lor": b.or_, "xor": b.xor}[op]
+            b.ret(emit(x, y))
+        return fn
 
     def _nat_arith(self, symbol: str) -> ir.Function:
         fn, b = self._helper("nlj_" + symbol, PTR, (PTR, PTR))
