@@ -101,3 +101,22 @@ def test_workers_that_cannot_start_answer_with_an_error_instead_of_hanging():
     r = run(scenario())
     assert r.outcome == "internal" and r.error.startswith("the Lean checker could not start: ")
     assert "PreludeError" in r.error
+
+
+def test_worker_handle_turns_memory_errors_into_a_limit_and_exits():
+    from server.lean.worker import handle
+
+    class Exhausted:
+        def check(self, code, reuse):
+            raise MemoryError
+
+        def repl(self, chain):
+            return {"response": {"env": 0, "messages": [
+                {"severity": "error", "data": "internal error in nleanjit's elaborator: MemoryError: "}]},
+                "outcome": "lean_error"}
+
+    assert handle(Exhausted(), ("check", "x", True)) == (
+        {"error": "Lean REPL memory limit exceeded", "outcome": "limit"}, True)
+    # the elaborator caught it and made a message: still a limit, and the worker goes
+    assert handle(Exhausted(), ("repl", ["x"])) == (
+        {"error": "Lean REPL memory limit exceeded", "outcome": "limit"}, True)
