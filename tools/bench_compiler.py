@@ -48,6 +48,27 @@ def python_list_sum(n: int) -> int:
     return acc
 
 
+def python_tree(n: int, modulus: int) -> int:
+    """The persistent search tree of tests/compiler/programs.py in CPython (tuples as nodes)."""
+    def insert(t, k):
+        if t is None:
+            return (None, k, None)
+        left, key, right = t
+        if k < key:
+            return (insert(left, k), key, right)
+        if key < k:
+            return (left, key, insert(right, k))
+        return t
+
+    def total(t):
+        return 0 if t is None else total(t[0]) + t[1] + total(t[2])
+
+    t = None
+    for i in range(n):
+        t = insert(t, (i * 7919) % modulus)
+    return total(t)
+
+
 def best_of(f, repeat=5):
     times = []
     for _ in range(repeat):
@@ -93,6 +114,16 @@ def main() -> None:
             results[opt] = best_of(lambda: jit.run_main(engine))
         finally:
             os.dup2(saved, 1)
+    tree_n, modulus = 200_000, 50_000
+    engine = jit.jit_compile(emit_module(run_pipeline(P.tree_program(tree_n, modulus), P.EXTERNS).decls, P.EXTERNS), 2)
+    os.dup2(devnull, 1)
+    try:
+        tree_native = best_of(lambda: jit.run_main(engine), repeat=3)
+    finally:
+        os.dup2(saved, 1)
+    tree_py = best_of(lambda: python_tree(tree_n, modulus), repeat=1)
+    print(f"search tree, {tree_n} insertions ({modulus} distinct keys, in place when unique), JIT -O2: "
+          f"{1e3 * tree_native:.1f} ms; CPython: {1e3 * tree_py:.1f} ms ({tree_py / tree_native:.0f}x)")
     py = best_of(lambda: python_list_sum(n), repeat=3)
     for opt, t in results.items():
         print(f"list [1..{n}] built and summed, JIT -O{opt}: {1e3 * t:.1f} ms ({1e9 * t / n:.1f} ns/element)")
