@@ -326,8 +326,35 @@ class CommandElab:
         return c[0] if c else n
 
     def derive(self, cls: str, type_name: str, stx) -> None:
-        """`deriving` handlers are not written yet: the instances are simply absent (docs/ELABORATOR.md)."""
-        return
+        """`deriving C` (`deriving.py`): the instance is generated as Lean text and elaborated here.
+        A class we have no handler for, or generated code we cannot elaborate yet, leaves the
+        instance absent (docs/ELABORATOR.md, divergences): a use of it then fails where it is used."""
+        from nleanjit.elab import deriving as D
+
+        cls = cls.rpartition(".")[2]
+        if cls not in D.SUPPORTED:
+            return
+        try:
+            if cls in ("Inhabited", "Nonempty"):
+                for text in D.inhabited_candidates(self.eenv, cls, type_name):
+                    if not self._elab_generated(text):
+                        return
+                return
+            self._elab_generated(D.derive_text(self.eenv, cls, type_name))
+        except D.DeriveError:
+            return
+
+    def _elab_generated(self, text: str) -> list:
+        """Elaborate generated commands in the current scope; their error messages (not logged)."""
+        from nleanjit.syntax import parse_source
+
+        res = parse_source(text, self.file)
+        if not res.ok:
+            return [str(d) for d in res.diagnostics]
+        sub = CommandElab(self.eenv, self.file, self.fuel)
+        sub.scopes = list(self.scopes)
+        sub.elab_module(res.tree)
+        return [m.text for m in sub.messages if m.severity == "error"]
 
     # ------------------------------------------------------------ kernel
     def add_decl(self, decl, syntax) -> None:
