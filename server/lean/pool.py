@@ -27,7 +27,7 @@ import asyncio
 import logging
 import multiprocessing
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 log = logging.getLogger("nleanjit.server")
 
@@ -63,7 +63,6 @@ class _Job:
     message: tuple
     timeout: float
     future: asyncio.Future
-    enqueued: float = field(default_factory=time.monotonic)
 
 
 class _Worker:
@@ -139,6 +138,8 @@ class _Worker:
 class CheckerPool:
     """``size`` warm workers; see the module docstring."""
 
+    backend = "local"
+
     def __init__(self, size: int, *, max_queue: int = 1024, memory_bytes: int | None = 4 << 30,
                  metrics=None):
         self.size = max(1, size)
@@ -156,8 +157,6 @@ class CheckerPool:
         self.start_error: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------
-
-    backend = "local"
 
     async def start(self) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
@@ -254,6 +253,10 @@ class CheckerPool:
             self.busy += 1
             try:
                 result, keep = await self._run(worker, job)
+            except asyncio.CancelledError:  # the pool is stopping: answer rather than leave it hanging
+                if not job.future.done():
+                    job.future.set_exception(PoolStopped("the server is shutting down"))
+                raise
             finally:
                 self.busy -= 1
             if not keep:

@@ -109,10 +109,11 @@ class LeanService:
         except QueueFull as exc:
             raise errors.queue_full(exc.retry_after_s) from None
         except PoolStopped as exc:
-            raise errors.APIError(503, str(exc), type="server_error", code="not_ready",
-                                  headers={"Retry-After": "1"}) from None
+            raise _unavailable(exc) from None
         try:
             return list(await asyncio.gather(*futures))
+        except PoolStopped as exc:
+            raise _unavailable(exc) from None
         finally:  # the client went away (or an error): cancel what has not run
             for f in futures:
                 if not f.done():
@@ -169,8 +170,12 @@ class LeanService:
             (fut,) = self.pool.submit_many([("repl", list(chain))], body["timeout"])
         except QueueFull as exc:
             raise errors.queue_full(exc.retry_after_s) from None
+        except PoolStopped as exc:
+            raise _unavailable(exc) from None
         try:
             r = await fut
+        except PoolStopped as exc:
+            raise _unavailable(exc) from None
         finally:
             if not fut.done():
                 fut.cancel()
@@ -199,6 +204,11 @@ class LeanService:
                     result.update(exit_code=ran.exit_code, stdout=ran.stdout, stderr=ran.stderr)
         result["time"] = round(time.monotonic() - started, 4)
         return result
+
+
+def _unavailable(exc: Exception) -> errors.APIError:
+    return errors.APIError(503, str(exc), type="server_error", code="shutting_down",
+                           headers={"Retry-After": "1"})
 
 
 def _error_message(text: str) -> dict:
