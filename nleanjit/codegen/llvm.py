@@ -21,6 +21,7 @@ import llvmlite.ir as ir
 
 from nleanjit.compiler import builtins
 from nleanjit.compiler.ir import types as T
+from nleanjit.compiler.ir.depth import recursion_room
 
 PTR = ir.PointerType()
 I1, I8, I16, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(16), ir.IntType(32), ir.IntType(64)
@@ -746,7 +747,8 @@ def emit_module(decls: list[T.Decl], externs: list[T.Extern] = (), entry: str | 
                 report_objects: bool = False) -> ir.Module:
     """LLVM IR for the declarations; with `entry`, also a C `main` for an executable."""
     em = ModuleEmitter(decls, externs)
-    em.emit()
+    with recursion_room(decls):
+        em.emit()
     if entry is not None:
         em.emit_c_main(entry, takes_args, returns_uint32, report_objects)
     return em.module

@@ -16,6 +16,7 @@ from typing import Callable
 from nleanjit.compiler import borrow, boxing, expand_reset_reuse, rc, reset_reuse
 from nleanjit.compiler.ir import types as T
 from nleanjit.compiler.ir.checker import check_decls
+from nleanjit.compiler.ir.depth import recursion_room
 from nleanjit.compiler.ir.printer import format_decls
 
 Pass = Callable[[list[T.Decl], dict], list[T.Decl]]
@@ -48,6 +49,11 @@ def run_pipeline(
     skip: tuple[str, ...] = (),
 ) -> PipelineResult:
     """Run every pass in order; `skip` names passes to leave out (tests)."""
+    with recursion_room(decls):
+        return _run_passes(decls, externs, dump, check_each, skip)
+
+
+def _run_passes(decls, externs, dump, check_each, skip) -> PipelineResult:
     for name in dump:
         if name not in PASS_NAMES:
             raise UnknownDumpError(f"unknown IR dump '{name}'; known: {', '.join(PASS_NAMES)}")

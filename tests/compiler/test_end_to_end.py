@@ -11,6 +11,7 @@ import pytest
 import programs as P
 from nleanjit.codegen.link import build_executable
 from nleanjit.codegen.llvm import emit_module
+from nleanjit.compiler.ir import types as T
 from nleanjit.compiler.pipeline import run_pipeline
 
 REPORT = re.compile(r"nleanjit: live objects (-?\d+), allocations (-?\d+)")
@@ -134,3 +135,20 @@ def test_valgrind_reports_no_errors(tmp_path):
                            "-q", str(exe)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"{sum({(i * 7919) % 100 for i in range(300)})}\n"
+
+
+def test_long_straight_line_main(tmp_path):
+    """3000 instructions in one body: the passes recurse along it (recursion room)."""
+    from nleanjit.compiler.ir.interpreter import run_main
+
+    k = 1000
+    items, x = [], 1
+    for i in range(k):
+        items += [P.let(x + 1, P.TO, T.NumLit(i)), P.let(x + 2, P.O, P.fap("Nat.repr", x + 1)),
+                  P.let(x + 3, P.O, P.fap("IO.println", x + 2, 1))]
+        x += 3
+    decls = [T.FDecl("main", (P.p(1),), P.O, P.seq(*items, P.ret(x)))]
+    expected = "".join(f"{i}\n" for i in range(k))
+    assert run_main([*P.EXTERNS, *run_pipeline(decls, P.EXTERNS).decls]).output == expected
+    code, out, live, _ = jit_run(tmp_path, decls, opt=1)
+    assert (code, out, live) == (0, expected, 0)
