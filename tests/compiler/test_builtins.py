@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import programs as P
 from nleanjit.codegen.llvm import INTRINSICS, emit_module
 from nleanjit.compiler import builtins

@@ -97,3 +97,8 @@ def test_strict_checker_rejects_implicit_boxing():
         check_decls(decls, strict=True)
     boxed = run_pipeline(P.implicit_boxing_program(), P.EXTERNS).decls
     check_decls([*P.EXTERNS, *boxed], strict=True)
+
+
+def test_checker_rejects_a_name_declared_twice():
+    with pytest.raises(IRCheckError, match="'List.length': declared twice"):
+        check_decls([P.list_length(), P.list_length()])

@@ -177,9 +177,11 @@ def check_decls(decls: list[T.Decl], extra_env: dict[str, T.Decl] | None = None,
     (after the boxing pass) also rejects a scalar where an object is
     expected and the other way round."""
     env: dict[str, T.Decl] = dict(extra_env or {})
+    seen: set[str] = set()
     for d in decls:
-        if d.name in env and env[d.name] is not d and d.name not in (extra_env or {}):
+        if d.name in seen:
             raise IRCheckError(d.name, "declared twice")
+        seen.add(d.name)
         env[d.name] = d
     for d in decls:
         if isinstance(d, T.FDecl):

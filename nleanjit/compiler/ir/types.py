@@ -14,6 +14,7 @@ in a terminal (`ret`, `jmp`, `case`, `unreachable`), exactly as Lean's
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from typing import Union
@@ -352,8 +353,6 @@ Decl = Union[FDecl, Extern]
 
 def with_body(instr: FnBody, b: FnBody) -> FnBody:
     """Replace the continuation of a non-terminal instruction."""
-    import dataclasses
-
     return dataclasses.replace(instr, b=b)
 
 
