@@ -896,7 +896,7 @@ class TermElab:
         # arguments that need their expected type (functions, ⟨…⟩, by, …) go last, as in Lean
         # named arguments (typically motives) first; arguments that need their expected type
         # (functions, ⟨…⟩, by, …) last, as in Lean
-        postponed.sort(key=lambda p: 0 if p[3] else (2 if (type(p[1]) is Node and p[1].kind in POSTPONE_KINDS) or type(p[1]) is Deferred else 1))
+        postponed.sort(key=lambda p: 0 if p[3] else (2 if _postponed_syntax(p[1]) else 1))
         for v, a, dom, _named in postponed:
             if a is None:
                 continue
@@ -967,6 +967,9 @@ class TermElab:
             return self._apply_to(lhs, rhs, expected, stx)
         if op == "▸":
             return self._elab_subst(stx, lhs, rhs, expected)
+        if op == "...":  # `a...b`: the numbers from `a` below `b`, iterated like `[a:b]`
+            c = self._mk_const(stx, "Std.Range.mk", None)
+            return self.apply(stx, c, self.const_type(c), [], {"start": lhs, "stop": rhs, "step": Elaborated(NatLit(1), stx)}, expected)
         if op in FUN_OPS and FUN_OPS[op]:
             name = FUN_OPS[op]
             if name == "Membership.mem":
@@ -1715,6 +1718,19 @@ def _abstract_term(e: Expr, t: Expr) -> Expr | None:
 
     body = X.replace(X.lift_loose_bvars(e, 0, 1), fn)
     return body if found else None
+
+
+def _postponed_syntax(a) -> bool:
+    """Arguments elaborated after the others, once their expected type is known (`fun`, `⟨…⟩`,
+    `by`, …, also inside parentheses, as Lean's postponement sees through them)."""
+    if type(a) is Deferred:
+        return True
+    while type(a) is Node and a.kind == "paren":
+        inner = [c for c in a.children if type(c) is Node]
+        if len(inner) != 1 or _has_cdot(inner[0]):
+            break
+        a = inner[0]
+    return type(a) is Node and a.kind in POSTPONE_KINDS
 
 
 def _pi_body(t: Expr) -> Expr:

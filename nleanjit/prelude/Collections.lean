@@ -594,3 +594,78 @@ structure Task (α : Type u) where
   get : α
 
 @[extern "lean_task_spawn"] def Task.spawn {α : Type u} (fn : Unit → α) (prio : Nat := 0) : Task α := ⟨fn ()⟩
+
+/-! Runtime hooks (no effect on the values) -/
+
+/-- Marks an array as expected to be used linearly; the runtime may check it. -/
+@[extern "lean_array_mark_linear"] def Array.markLinear {α : Type u} (a : Array α) : Array α := a
+@[extern "lean_string_mark_linear"] def String.markLinear (s : String) : String := s
+@[never_extract, extern "lean_dbg_trace_if_shared"] def dbgTraceIfShared {α : Type u} (s : String) (a : α) : α := a
+
+/-- `f i a h` for each element; the bound proof comes from a test that always succeeds here. -/
+def Array.mapFinIdx {α : Type u} {β : Type v} [Inhabited β] (as : Array α) (f : (i : Nat) → α → LT.lt i as.size → β) : Array β :=
+  Array.mapIdx as (fun i a => match Nat.decLt i as.size with
+    | isTrue h => f i a h
+    | isFalse _ => default)
+
+/-! `ByteArray` (Lean's runtime has a packed representation) -/
+
+structure ByteArray where
+  data : Array UInt8
+
+attribute [extern "lean_byte_array_mk"] ByteArray.mk
+attribute [extern "lean_byte_array_data"] ByteArray.data
+
+def ByteArray.empty : ByteArray := ⟨Array.empty⟩
+def ByteArray.mkEmpty (c : Nat) : ByteArray := ⟨Array.empty⟩
+instance ByteArray.instInhabited : Inhabited ByteArray := ⟨ByteArray.empty⟩
+@[extern "lean_byte_array_size"] def ByteArray.size (a : ByteArray) : Nat := a.data.size
+@[extern "lean_byte_array_push"] def ByteArray.push (a : ByteArray) (b : UInt8) : ByteArray := ⟨a.data.push b⟩
+@[extern "lean_byte_array_get"] def ByteArray.get! (a : ByteArray) (i : Nat) : UInt8 := a.data.get! i
+@[extern "lean_byte_array_set"] def ByteArray.set! (a : ByteArray) (i : Nat) (b : UInt8) : ByteArray := ⟨a.data.set! i b⟩
+def ByteArray.toList (a : ByteArray) : List UInt8 := a.data.toList
+def ByteArray.isEmpty (a : ByteArray) : Bool := a.data.isEmpty
+def ByteArray.append (a b : ByteArray) : ByteArray := ⟨a.data ++ b.data⟩
+instance ByteArray.instAppend : Append ByteArray := ⟨ByteArray.append⟩
+def ByteArray.extract (a : ByteArray) (b e : Nat) : ByteArray := ⟨a.data.extract b e⟩
+@[extern "lean_byte_array_copy_slice"] def ByteArray.copySlice (src : ByteArray) (srcOff : Nat) (dest : ByteArray) (destOff len : Nat) (exact : Bool := true) : ByteArray :=
+  ⟨dest.data.extract 0 destOff ++ src.data.extract srcOff (srcOff + len) ++
+    dest.data.extract (destOff + Nat.min len (src.data.size - srcOff)) dest.data.size⟩
+@[extern "lean_byte_array_mark_linear"] def ByteArray.markLinear (a : ByteArray) : ByteArray := a
+def List.toByteArray (l : List UInt8) : ByteArray := ⟨l.toArray⟩
+instance ByteArray.instGetElem? : GetElem? ByteArray Nat UInt8 (fun a i => LT.lt i a.size) where
+  getElem a i h := a.data.get ⟨i, h⟩
+  getElem? a i := a.data.get? i
+  getElem! a i := a.data.get! i
+instance ByteArray.instToString : ToString ByteArray := ⟨fun a => toString a.toList⟩
+def String.toUTF8 (s : String) : ByteArray := ⟨Array.mk (List.map (fun c => UInt8.ofNat c.val) s.data)⟩
+
+/-! `Vector`: an array of a known size -/
+
+theorem List.length_replicate {α : Type u} : (n : Nat) → (a : α) → Eq (List.replicate n a).length n
+  | .zero, _ => rfl
+  | .succ n, a => congrArg Nat.succ (List.length_replicate n a)
+
+theorem List.length_set {α : Type u} : (l : List α) → (i : Nat) → (a : α) → Eq (List.set l i a).length l.length
+  | List.nil, _, _ => rfl
+  | List.cons _ _, .zero, _ => rfl
+  | List.cons _ l, .succ i, a => congrArg Nat.succ (List.length_set l i a)
+
+structure Vector (α : Type u) (n : Nat) where
+  toArray : Array α
+  size_toArray : Eq toArray.size n
+
+def Vector.replicate {α : Type u} (n : Nat) (v : α) : Vector α n := ⟨Array.replicate n v, List.length_replicate n v⟩
+def Vector.size {α : Type u} {n : Nat} (_ : Vector α n) : Nat := n
+def Vector.toList {α : Type u} {n : Nat} (v : Vector α n) : List α := v.toArray.toList
+def Vector.set! {α : Type u} {n : Nat} (v : Vector α n) (i : Nat) (a : α) : Vector α n :=
+  ⟨v.toArray.set! i a, Eq.trans (List.length_set v.toArray.toList i a) v.size_toArray⟩
+def Vector.get! {α : Type u} [Inhabited α] {n : Nat} (v : Vector α n) (i : Nat) : α := v.toArray.get! i
+@[extern "lean_array_mark_linear"] def Vector.markLinear {α : Type u} {n : Nat} (v : Vector α n) : Vector α n := v
+instance Vector.instGetElem? {α : Type u} {n : Nat} : GetElem? (Vector α n) Nat α (fun _ i => LT.lt i n) where
+  getElem v i h := v.toArray.get ⟨i, Eq.subst (motive := fun k => LT.lt i k) (Eq.symm v.size_toArray) h⟩
+  getElem? v i := v.toArray.get? i
+  getElem! v i := v.toArray.get! i
+instance Vector.instRepr {α : Type u} {n : Nat} [Repr α] : Repr (Vector α n) :=
+  ⟨fun v _ => Std.Format.append (Std.Format.text "#v") (repr v.toArray.toList)⟩
+instance Vector.instInhabited {α : Type u} [Inhabited α] {n : Nat} : Inhabited (Vector α n) := ⟨Vector.replicate n default⟩
