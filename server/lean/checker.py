@@ -111,6 +111,8 @@ class Checker:
         from nleanjit.elab.messages import Message, Span
         from nleanjit.syntax import parse_source
 
+        global _tactic_sorries
+        _install_sorry_goal_recorder()
         eenv = state.eenv.fork()
         cmd = CommandElab(eenv, "<snippet>")
         cmd.scopes = list(state.scopes)
@@ -120,14 +122,18 @@ class Checker:
             end_line = getattr(d, "end_line", None) or d.line
             end_col = getattr(d, "end_col", None) or d.col
             messages.append(Message(d.severity, "<snippet>", Span(d.line, d.col, end_line, end_col), d.message))
-        cmd.elab_module(res.tree)
+        _tactic_sorries = []
+        try:
+            cmd.elab_module(res.tree)
+        finally:
+            recorded, _tactic_sorries = _tactic_sorries, None
         messages.extend(cmd.messages)
         messages.sort(key=lambda m: (m.span.line, m.span.col))
         as_json = [m.to_json() for m in messages]
         new_state = ElabState(eenv, tuple(cmd.scopes))
         if not with_sorries:
             return new_state, as_json
-        return new_state, as_json, _sorries(source, as_json, eenv, cmd)
+        return new_state, as_json, _sorries(source, as_json, eenv, cmd, recorded)
 
     def _get(self, key: str):
         found = self._states.get(key)
@@ -160,22 +166,66 @@ def _response(messages: list[dict], sorries: list[dict]) -> dict:
     return out
 
 
-def _sorries(source: str, messages: list[dict], eenv, cmd) -> list[dict]:
-    """One entry per ``declaration uses 'sorry'`` warning, at the sorry it points to.
+def _sorries(source: str, messages: list[dict], eenv, cmd, tactic_sorries: list) -> list[dict]:
+    """One entry per ``sorry``, in source order.
 
-    The goal is the declaration's statement (``⊢ type``) when the sorry is its whole
-    proof (``:= sorry`` or ``:= by sorry``), the case prover pipelines send; elsewhere the
-    elaborator does not report the local goal yet and ``goal`` is null.  ``proofState``
-    is null: tactic mode is not available yet (docs/LEAN_API.md)."""
+    Tactic ``sorry``/``admit``: the goal it closed, recorded while elaborating (hypotheses
+    and ``⊢``, as Lean prints goals).  Term ``sorry``: only the first of each declaration is
+    known (the one its ``declaration uses 'sorry'`` warning points at); its goal is the
+    declaration's statement when the sorry is the whole proof (``:= sorry``), elsewhere
+    null.  ``proofState`` is null: tactic mode is not available yet (docs/LEAN_API.md)."""
+    out = {}
+    for span, goal in tactic_sorries:
+        pos = {"line": span.line, "column": span.col}
+        out[(span.line, span.col)] = {"pos": pos, "endPos": {"line": span.end_line, "column": span.end_col},
+                                      "goal": goal, "proofState": None}
     lines = source.split("\n")
-    out = []
     for m in messages:
         if m["data"] != SORRY_WARNING:
             continue
         pos, end = m["pos"], m["endPos"]
-        out.append({"pos": pos, "endPos": end, "goal": _whole_proof_goal(lines, pos, eenv, cmd),
-                    "proofState": None})
-    return out
+        key = (pos["line"], pos["column"])
+        if key not in out:
+            out[key] = {"pos": pos, "endPos": end, "goal": _whole_proof_goal(lines, pos, eenv, cmd),
+                        "proofState": None}
+    return [out[k] for k in sorted(out)]
+
+
+# --- goals of tactic sorries ----------------------------------------------------------------
+#
+# The elaborator does not report the goal a tactic `sorry` closes.  The worker wraps the
+# `sorry`/`admit` tactics (looked up by name at each use) to print that goal first; when the
+# elaborator's tactic table changes shape, nothing is wrapped and goals stay unknown.
+
+_tactic_sorries: list | None = None
+
+
+def _install_sorry_goal_recorder() -> None:
+    try:
+        from nleanjit.elab.messages import Span
+        from nleanjit.elab.tactics import basic
+    except ImportError:
+        return
+    table = getattr(basic, "TACTICS", None)
+    if not isinstance(table, dict):
+        return
+    for name in ("sorry", "admit"):
+        original = table.get(name)
+        if original is None or getattr(original, "records_goal", False):
+            continue
+
+        def recording(st, g, stx, _original=original):
+            if _tactic_sorries is not None:
+                try:
+                    span = Span.of(stx)
+                    if span is not None:
+                        _tactic_sorries.append((span, st.pp_goal(g)))
+                except Exception:  # noqa: BLE001 - a goal we cannot print is left unknown
+                    pass
+            return _original(st, g, stx)
+
+        recording.records_goal = True
+        table[name] = recording
 
 
 def _whole_proof_goal(lines: list[str], pos: dict, eenv, cmd) -> str | None:

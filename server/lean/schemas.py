@@ -20,7 +20,8 @@ MESSAGE = Obj("LeanMessage", (
 ))
 SORRY = Obj("LeanSorry", (
     Field("pos", POS), Field("endPos", POS),
-    Field("goal", Str(), description="the statement (⊢ type) when the sorry is the whole proof; null elsewhere"),
+    Field("goal", Str(), description="the goal a tactic sorry closes; for a term sorry the statement "
+                                     "(⊢ type) when it is the whole proof, else null"),
     Field("proofState", Int(), description="null: tactic mode is not available yet"),
 ))
 COMMAND_RESPONSE = Obj("LeanCommandResponse", (

@@ -48,3 +48,18 @@ def test_outcome_prefers_errors_over_sorries():
     assert outcome([warn]) == "sorry"
     assert outcome([warn, err]) == "lean_error"
     assert outcome([{"severity": "information", "data": "2"}]) == "valid"
+
+
+def test_sorries_carry_their_goals(checker):
+    code = ("theorem a (p q : Prop) (hp : p) (hq : q) : p ∧ q := by\n"
+            "  constructor\n  · sorry\n  · exact hq\n"
+            "theorem b : 2 + 2 = 4 := sorry\n"
+            "theorem c : 1 = 1 ∧ 2 = 2 := ⟨rfl, sorry⟩\n")
+    r = checker.check(code)
+    assert r["outcome"] == "sorry"
+    sorries = r["response"]["sorries"]
+    assert [(s["pos"]["line"], s["pos"]["column"]) for s in sorries] == [(3, 4), (5, 25), (6, 35)]
+    assert sorries[0]["goal"] == "case left\np : Prop\nq : Prop\nhp : p\nhq : q\n⊢ p"
+    assert sorries[1]["goal"] == "⊢ 2 + 2 = 4"
+    assert sorries[2]["goal"] is None  # a term sorry inside a term: goal not known yet
+    assert all(s["proofState"] is None for s in sorries)
