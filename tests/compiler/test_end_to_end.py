@@ -152,3 +152,23 @@ def test_long_straight_line_main(tmp_path):
     assert run_main([*P.EXTERNS, *run_pipeline(decls, P.EXTERNS).decls]).output == expected
     code, out, live, _ = jit_run(tmp_path, decls, opt=1)
     assert (code, out, live) == (0, expected, 0)
+
+
+PARITY = {
+    "list": lambda: P.list_program(30), "reuse": lambda: P.reuse_program(30), "tree": lambda: P.tree_program(100, 20),
+    "closure": lambda: P.closure_program(20, 3), "scalars": P.scalar_program,
+    "bignat": lambda: P.big_nat_program(2 ** 70, 5), "boxing": P.implicit_boxing_program,
+}
+
+
+@pytest.mark.parametrize("skip", [(), ("reset_reuse",)])
+@pytest.mark.parametrize("program", sorted(PARITY))
+def test_interpreter_and_native_runtime_agree_on_output_and_allocations(tmp_path, program, skip):
+    """One golden output, two back ends — and the same number of allocations,
+    so in-place updates happen exactly where the interpreter says they do."""
+    from nleanjit.compiler.ir.interpreter import run_main
+
+    decls = PARITY[program]()
+    reference = run_main([*P.EXTERNS, *run_pipeline(decls, P.EXTERNS, skip=skip).decls])
+    code, out, live, allocs = jit_run(tmp_path, decls, skip=skip)
+    assert (code, out, live, allocs) == (0, reference.output, 0, reference.allocations)
