@@ -4,13 +4,14 @@ In: Lean source that elaborated without errors.  Out: a ``CompiledProgram``:
 the argv of an executable to run in the sandbox, or ``None`` with the messages
 that say why there is none.
 
-The native compiler (``nleanjit compile``: erasure, IR, reference counting,
-LLVM code generation) does not exist yet, so today every call answers with one
-error message, ``native compilation is not available yet``, and
+The native back end exists from λRC IR down (``nleanjit.codegen.driver.
+compile_to_executable``), but erasure — elaborated declarations to that IR —
+does not yet, so no Lean source can be compiled: today every call answers with
+one error message, ``native compilation is not available yet``, and
 ``/v1/lean/run`` returns it with ``exit_code: null``.  It never pretends to
-have run anything.  When the compiler lands, ``compile_program`` calls it, keeps
-the executable under the cache folder keyed by the hash of the code, and the
-route and sandbox need no change.
+have run anything.  Once erasure lands, ``compile_program`` elaborates, erases,
+calls ``compile_to_executable`` into a cache folder keyed by ``code_hash``, and
+returns the executable's argv; the route and the sandbox need no change.
 """
 
 from __future__ import annotations
