@@ -93,8 +93,9 @@ class LeanService:
     async def start(self) -> None:
         await self.pool.start()
         self.sandbox = Sandbox(SandboxLimits())
-        log.info("Lean service: %d %s checker worker(s); %s", self.pool.size, self.pool.backend,
-                 self.sandbox.describe())
+        level = logging.INFO if self.sandbox.bwrap else logging.WARNING  # the fallback is weaker: say so
+        log.log(level, "Lean service: %d %s checker worker(s); %s", self.pool.size, self.pool.backend,
+                self.sandbox.describe())
 
     async def stop(self) -> None:
         await self.pool.stop()
