@@ -106,53 +106,16 @@ class BlockParser:
         return Node("do_let", kids)
 
     def let_decl_do(self, kids: list) -> None:
-        tok = self.tok
-        nxt = self.peek()
-        if tok.kind == T.SYM and tok.text in (":", ":="):  # `have : p := e`
+        if self.at_sym(":") or self.at_sym(":="):  # `have : p := e`
             if self.accept(":", kids):
                 kids.append(self.term())
             if self.accept(":=", kids):
                 kids.append(self.do_rhs())
             return
-        if tok.kind == T.IDENT and tok.text not in self.reserved and nxt.kind == T.SYM and nxt.text in ("←", "<-"):
-            kids.append(self.advance())
-            kids.append(self.advance())
-            kids.append(self.do_rhs())
-            return
-        if tok.kind == T.IDENT and tok.text == "rec":
+        if self.at_word("rec"):
             kids.append(self.advance())
             kids.append(self.modifiers())
-            tok = self.tok
-        if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
-            start, n = self.mark(), len(kids)
-            committed = False
-            try:
-                kids.append(self.advance())
-                self.decl_binders(kids)
-                # past the binders, as in `let_decl_body`: no second reading
-                committed = any(self.at_sym(s) for s in (":", "|", ":=", "←", "<-"))
-                if self.accept(":", kids):
-                    kids.append(self.term())
-                if self.at_sym("|"):
-                    kids.append(self.match_alternatives(self.term))
-                    return
-                if self.at_sym(":=") or self.at_sym("←") or self.at_sym("<-"):
-                    kids.append(self.advance())
-                    kids.append(self.do_rhs())
-                    return
-                if committed:
-                    return
-            except ParseError:
-                if committed:
-                    raise
-            self.reset(start)
-            del kids[n:]
-        kids.append(self.term())
-        if self.accept(":", kids):
-            kids.append(self.term())
-        if self.at_sym(":=") or self.at_sym("←") or self.at_sym("<-"):
-            kids.append(self.advance())
-            kids.append(self.do_rhs())
+        self.let_decl_body(kids, rhs=self.do_rhs)
 
     def do_if(self) -> Node:
         kids = [self.advance()]  # if

@@ -907,11 +907,13 @@ class TermParser:
             return
         self.let_decl_body(kids)
 
-    def let_decl_body(self, kids: list) -> None:
+    def let_decl_body(self, kids: list, rhs=None) -> None:
+        """`x (binders) : T := v` (or `← v` in `do`, where `rhs` reads `do` branches), else a pattern `⟨a, b⟩ := v`."""
+        rhs = rhs or self.term
         tok = self.tok
         if (tok.kind == T.IDENT and tok.text not in self.reserved) or (tok.kind == T.SYM and tok.text == "_"):
             nxt = self.peek()
-            if nxt.kind == T.SYM and nxt.text in (":=", ":", "|", "(", "{", "[", "⦃", "←") or nxt.kind == T.IDENT or (nxt.kind == T.SYM and nxt.text == "_"):
+            if nxt.kind == T.SYM and nxt.text in (":=", ":", "|", "(", "{", "[", "⦃", "←", "<-") or nxt.kind == T.IDENT or (nxt.kind == T.SYM and nxt.text == "_"):
                 start, n = self.mark(), len(kids)
                 committed = False
                 try:
@@ -919,15 +921,15 @@ class TermParser:
                     self.decl_binders(kids)
                     # Past the binders the pattern reading would parse the same
                     # type and value: commit, or nested `let`s backtrack exponentially.
-                    committed = self.at_sym(":") or self.at_sym("|") or self.at_sym(":=") or self.at_sym("←")
+                    committed = any(self.at_sym(s) for s in (":", "|", ":=", "←", "<-"))
                     if self.accept(":", kids):
                         kids.append(self.term())
                     if self.at_sym("|"):
                         kids.append(self.match_alternatives(self.term))
                         return
-                    if self.at_sym(":=") or self.at_sym("←"):
+                    if self.at_sym(":=") or self.at_sym("←") or self.at_sym("<-"):
                         kids.append(self.advance())
-                        kids.append(self.term())
+                        kids.append(rhs())
                         return
                     if committed:
                         return  # `have h : t` with no value
@@ -939,9 +941,9 @@ class TermParser:
         kids.append(self.term())
         if self.accept(":", kids):
             kids.append(self.term())
-        if self.at_sym(":=") or self.at_sym("←"):
+        if self.at_sym(":=") or self.at_sym("←") or self.at_sym("<-"):
             kids.append(self.advance())
-            kids.append(self.term())
+            kids.append(rhs())
 
     def let_term(self) -> Node:
         kids = [self.advance()]  # let / have / haveI / letI
