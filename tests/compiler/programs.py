@@ -291,3 +291,36 @@ def constants_program(n: int) -> list[T.Decl]:
         let(14, O, fap("greet")), let(15, O, fap("IO.println", 14, 1)), ret(15)))
     greet = T.FDecl("greet", (), O, seq(let(1, O, T.StrLit("héllo")), ret(1)))
     return [range_list(), list_length(), sum_list(), table, greet, main]
+
+
+def drop_zeros() -> T.FDecl:
+    """def dropZeros : List Nat → List Nat — the cell of a dropped element is freed
+    (`del`) on the fast path, reused for a kept one."""
+    return T.FDecl("dropZeros", (p(1),), O, case(
+        1, O,
+        (NIL, ret(1)),
+        (CONS, seq(let(2, TO, T.Proj(0, v(1))), let(3, O, T.Proj(1, v(1))), let(4, O, fap("dropZeros", 3)),
+                   let(5, TO, T.NumLit(0)), let(6, U8, fap("Nat.decEq", 2, 5)),
+                   case(6, U8, (TRUE, ret(4)), (FALSE, seq(let(7, O, ctor(CONS, 2, 4)), ret(7))), tid="Bool"))),
+        tid="List"))
+
+
+def drop_zeros_program(n: int) -> list[T.Decl]:
+    """[1..n] mod 3, zeros dropped, summed; an unreachable branch never taken."""
+    main = T.FDecl("main", (p(1),), O, seq(
+        let(2, TO, T.NumLit(n)), let(3, O, ctor(NIL)), let(4, O, fap("range", 2, 3)),
+        let(5, TO, T.NumLit(3)), let(16, O, fap("flipMod", 5)),
+        let(7, O, fap("mapF", 16, 4)), let(8, O, fap("dropZeros", 7)),
+        let(9, TO, fap("List.length", 8)), let(10, O, fap("Nat.repr", 9)), let(11, O, fap("IO.println", 10, 1)),
+        let(12, U8, T.NumLit(1)),
+        case(12, U8, (FALSE, T.Unreachable()), (TRUE, ret(11)), tid="Bool")))
+    # flipMod k := fun x => x % k, as a closure over a helper
+    mod_by = T.FDecl("modBy", (p(1, TO), p(2, TO)), TO, seq(let(3, TO, fap("Nat.mod", 2, 1)), ret(3)))
+    flip = T.FDecl("flipMod", (p(1, TO),), O, seq(let(2, O, T.PAp("modBy", (v(1),))), ret(2)))
+    return [range_list(), map_closure(), drop_zeros(), list_length(), mod_by, flip, main]
+
+
+def unreachable_program() -> list[T.Decl]:
+    main = T.FDecl("main", (p(1),), O, seq(let(2, U8, T.NumLit(0)),
+                                          case(2, U8, (FALSE, T.Unreachable()), (TRUE, ret(1)), tid="Bool")))
+    return [main]

@@ -158,6 +158,7 @@ PARITY = {
     "list": lambda: P.list_program(30), "reuse": lambda: P.reuse_program(30), "tree": lambda: P.tree_program(100, 20),
     "closure": lambda: P.closure_program(20, 3), "scalars": P.scalar_program,
     "bignat": lambda: P.big_nat_program(2 ** 70, 5), "boxing": P.implicit_boxing_program,
+    "dropzeros": lambda: P.drop_zeros_program(30),
 }
 
 
@@ -172,3 +173,18 @@ def test_interpreter_and_native_runtime_agree_on_output_and_allocations(tmp_path
     reference = run_main([*P.EXTERNS, *run_pipeline(decls, P.EXTERNS, skip=skip).decls])
     code, out, live, allocs = jit_run(tmp_path, decls, skip=skip)
     assert (code, out, live, allocs) == (0, reference.output, 0, reference.allocations)
+
+
+def test_drop_zeros_frees_dropped_cells_in_place(tmp_path):
+    result = run_pipeline(P.drop_zeros_program(30), P.EXTERNS, dump=("expand_reset_reuse",))
+    assert "del x_1;" in result.dumps["expand_reset_reuse"]
+    code, out, live, _ = jit_run(tmp_path, P.drop_zeros_program(30))
+    assert (code, out, live) == (0, "20\n", 0)
+
+
+def test_reaching_unreachable_code_is_an_internal_panic(tmp_path):
+    ll = tmp_path / "u.ll"
+    ll.write_text(str(compile_ir(P.unreachable_program())))
+    proc = subprocess.run([sys.executable, "-m", "nleanjit.codegen.jit", str(ll)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "INTERNAL PANIC" in proc.stderr and "unreachable" in proc.stderr
