@@ -153,17 +153,21 @@ class ModuleEmitter:
         return body_fn
 
     def _cached_call(self, fn: ir.Function, slot: ir.GlobalVariable, make) -> None:
+        """Compute once: the value is made persistent before it is published
+        with a compare-and-swap, so a thread that loses the race uses the
+        winner's value (its own copy stays allocated, never counted)."""
         b = ir.IRBuilder(fn.append_basic_block("entry"))
         init, done = fn.append_basic_block("init"), fn.append_basic_block("cached")
-        v = b.load(slot, typ=PTR)
+        v = b.load_atomic(slot, "acquire", 8, typ=PTR)
         b.cbranch(b.icmp_unsigned("==", v, ir.Constant(PTR, None)), init, done)
         b.position_at_end(done)
         b.ret(v)
         b.position_at_end(init)
         r = make(b)
         b.call(self.rt("nl_mark_persistent"), [r])
-        b.store(r, slot)
-        b.ret(r)
+        res = b.cmpxchg(slot, ir.Constant(PTR, None), r, "acq_rel", "acquire")
+        won = b.extract_value(res, 1)
+        b.ret(b.select(won, r, b.extract_value(res, 0)))
 
     def string_literal(self, data: bytes) -> ir.Function:
         """An accessor returning the literal as a persistent string object."""
