@@ -6,7 +6,7 @@ Prints: the time of each compilation stage for a small program (IR passes,
 LLVM IR emission, LLVM -O2 optimization + machine code in the JIT), and the
 run time of "build the list [1..n] and sum it" compiled (JIT, release
 runtime, -O2/-O3) against the same linked-list loop in CPython. The programs
-are the hand-built IR of tests/compiler/programs.py (the front end is not
+are the hand-built IR of tests/compiler/ir_programs.py (the front end is not
 connected yet).
 """
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "compiler"))
 sys.path.insert(0, str(ROOT))
 
-import programs as P  # noqa: E402
+import ir_programs as P  # noqa: E402
 from nleanjit.codegen import jit  # noqa: E402
 from nleanjit.codegen.llvm import emit_module  # noqa: E402
 from nleanjit.compiler.ir import types as T  # noqa: E402
@@ -49,7 +49,7 @@ def python_list_sum(n: int) -> int:
 
 
 def python_tree(n: int, modulus: int) -> int:
-    """The persistent search tree of tests/compiler/programs.py in CPython (tuples as nodes)."""
+    """The persistent search tree of tests/compiler/ir_programs.py in CPython (tuples as nodes)."""
     def insert(t, k):
         if t is None:
             return (None, k, None)

@@ -1,6 +1,6 @@
 """Native back end: compile time of a small program and run time of compiled code.
 
-In: the hand-built λRC programs of tests/compiler/programs.py (the front end
+In: the hand-built λRC programs of tests/compiler/ir_programs.py (the front end
 is not connected yet). Out: seconds for IR passes + LLVM emission + LLVM
 optimization + JIT at -O0 and -O2 (`time_compile_*`), and seconds to run
 "build [1..10^6] and sum it" compiled at -O2 with the release runtime
@@ -29,7 +29,7 @@ class CompileSmallProgram:
         jit.load_runtime("release")
 
     def time_compile(self, opt_level):
-        import programs as P
+        import ir_programs as P
         from nleanjit.codegen import jit
         from nleanjit.codegen.llvm import emit_module
         from nleanjit.compiler.pipeline import run_pipeline
@@ -42,7 +42,7 @@ class ListSum:
     timeout = 120
 
     def setup(self):
-        import programs as P
+        import ir_programs as P
         from bench_compiler import list_sum_program
         from nleanjit.codegen import jit
         from nleanjit.codegen.llvm import emit_module

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import programs as P
+import ir_programs as P
 from nleanjit.codegen.llvm import INTRINSICS, emit_module
 from nleanjit.compiler import builtins
 from nleanjit.compiler.ir import types as T

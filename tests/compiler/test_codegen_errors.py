@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-import programs as P
+import ir_programs as P
 from nleanjit.codegen.llvm import CodegenError, emit_module, mangle, optimize_module
 from nleanjit.compiler.ir import types as T
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-import programs as P
+import ir_programs as P
 from nleanjit.codegen.driver import compile_to_executable
 from nleanjit.compiler.ir import types as T
 from nleanjit.compiler.pipeline import UnknownDumpError
@@ -37,7 +37,7 @@ def test_executable_with_args_exit_code_and_dumps(tmp_path):
 def test_jit_run_in_a_child_process(tmp_path):
     code = (
         "import sys; sys.path.insert(0, %r)\n"
-        "import programs as P\n"
+        "import ir_programs as P\n"
         "from nleanjit.codegen.driver import run_in_jit\n"
         "r = run_in_jit(P.list_program(20), P.EXTERNS, opt_level=0)\n"
         "sys.exit(r.exit_code)\n" % str(P.__file__.rsplit("/", 1)[0]))

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-import programs as P
+import ir_programs as P
 from nleanjit.codegen.link import build_executable
 from nleanjit.codegen.llvm import emit_module
 from nleanjit.compiler.ir import types as T

@@ -3,7 +3,7 @@ same as the JIT, and after RC every object is freed exactly once."""
 
 import pytest
 
-import programs as P
+import ir_programs as P
 from nleanjit.compiler.ir import types as T
 from nleanjit.compiler.ir.interpreter import IRRuntimeError, run_main
 from nleanjit.compiler.pipeline import PASSES, run_pipeline

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-import programs as P
+import ir_programs as P
 from nleanjit.compiler.ir import types as T
 from nleanjit.compiler.ir.checker import IRCheckError, check_decls
 from nleanjit.compiler.ir.printer import format_decls

@@ -1,6 +1,6 @@
 """Borrow inference, RC insertion and reset/reuse on hand-written functions."""
 
-import programs as P
+import ir_programs as P
 from nleanjit.compiler import borrow, rc, reset_reuse
 from nleanjit.compiler.ir import types as T
 from nleanjit.compiler.ir.printer import format_decl

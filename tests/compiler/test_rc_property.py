@@ -5,7 +5,7 @@ program printed before any pass, and frees every object exactly once."""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import programs as P
+import ir_programs as P
 from nleanjit.compiler.ir import types as T
 from nleanjit.compiler.ir.interpreter import run_main
 from nleanjit.compiler.pipeline import run_pipeline
