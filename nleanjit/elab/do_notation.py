@@ -187,17 +187,22 @@ class DoElab:
         want = X.App(ctx.monad, alpha)
         e = te.elab_core(stx, want)
         te.settle_defaults()
+        # as Lean's `extractBind`: the action's type is `n β`, and `n` must be the block's monad
+        # (compared as functions, so that `Id ?α` does not swallow `IO Unit`)
+        for _ in range(2):
+            t = self.mctx.instantiate(te.infer(e))
+            if type(t) is not App or type(X.get_app_fn(t)) is MVar:
+                if self.mctx.is_def_eq(t, want):
+                    return e, self.mctx.instantiate(alpha)
+            elif self.mctx.is_def_eq(t.fn, ctx.monad) and self.mctx.is_def_eq(t.arg, alpha):
+                return e, self.mctx.instantiate(alpha)
+            te.synthesize_pending()
         t = self.mctx.instantiate(te.infer(e))
-        if self.mctx.is_def_eq(t, want):
-            return e, self.mctx.instantiate(alpha)
-        te.synthesize_pending()
-        t = self.mctx.instantiate(t)
-        if self.mctx.is_def_eq(t, want):
-            return e, self.mctx.instantiate(alpha)
         if type(t) is App and "liftM" in te.env:
             saved = self.mctx.save()
             try:
-                lifted = self.app_m("liftM", [Elaborated(e, stx)], want, stx)
+                self.mctx.is_def_eq(alpha, t.arg)
+                lifted = self.app_m("liftM", [Elaborated(e, stx)], want, stx, {"m": t.fn, "n": ctx.monad, "α": t.arg})
                 te.synthesize_pending()
                 return lifted, self.mctx.instantiate(alpha)
             except ElabError:
@@ -268,7 +273,7 @@ class DoElab:
         unit = Const("PUnit", (L.ONE,))
         x, alpha = self.action(ctx, e_stx, None)
         if not self.mctx.is_def_eq(alpha, unit):
-            raise ElabError(e_stx, f"type mismatch\n  {self.te.pp(x)}\nhas type\n  {self.te.pp(X.App(ctx.monad, alpha))}\nbut is expected to have type\n  {self.te.pp(X.App(ctx.monad, unit))}\n(a `do` element that is not the last one must return `PUnit`; use `discard` or `let _ ← …`)")
+            raise ElabError(e_stx, f"type mismatch\n  {self.te.pp(x)}\nhas type\n  {self.te.pp_typed(X.App(ctx.monad, alpha))}\nbut is expected to have type\n  {self.te.pp_typed(X.App(ctx.monad, unit))}")
         fv = self.mctx.push_local("x✝", alpha)
         try:
             b = self.seq(rest, ctx, k, expected)
