@@ -167,18 +167,36 @@ def elab_inductive(cmd, view: V.InductiveView) -> None:
         ind_app = X.mk_app(ind_fv, *params)
         result = []
         for cv in ctor_views:
-            fvs = te.push_binders(cv.binders)
-            try:
-                cty = te.elab_type(cv.type) if cv.type is not None else ind_app
-                te.synthesize_pending(final=True)
-                concl = mctx.instantiate(cty)
-                while type(concl) is Pi:
-                    concl = concl.body
-                if X.get_app_fn(concl) != ind_fv:
-                    raise ElabError(cv.type or cv.syntax, f"unexpected constructor resulting type\n  {te.pp(cty)}")
-                result.append((cv, fvs, mctx.mk_pi(fvs, cty)))
-            finally:
-                mctx.pop_local(len(fvs))
+            # a constructor's unknown names are auto-bound implicits, as in its header
+            # (`cons (head : α) (tail : Vector α n) : Vector α (n+1)` binds `{n}`)
+            auto_c: list[str] = []
+            while True:
+                saved = mctx.save()
+                afvs = [mctx.push_local(n, mctx.new_mvar(Sort(mctx.new_level_mvar())), X.IMPLICIT) for n in auto_c]
+                fvs = []
+                te.auto_bound = True
+                try:
+                    fvs = te.push_binders(cv.binders)
+                    cty = te.elab_type(cv.type) if cv.type is not None else ind_app
+                    te.auto_bound = False
+                    te.synthesize_pending(final=True)
+                    concl = mctx.instantiate(cty)
+                    while type(concl) is Pi:
+                        concl = concl.body
+                    if X.get_app_fn(concl) != ind_fv:
+                        raise ElabError(cv.type or cv.syntax, f"unexpected constructor resulting type\n  {te.pp(cty)}")
+                    result.append((cv, afvs + fvs, mctx.mk_pi(afvs + fvs, cty)))
+                    break
+                except AutoBoundImplicit as a:
+                    mctx.pop_local(len(fvs) + len(afvs))
+                    fvs, afvs = [], []
+                    mctx.restore(saved)
+                    if a.name in auto_c or len(auto_c) > 32:
+                        raise ElabError(cv.syntax, f"unknown identifier '{a.name}'") from None
+                    auto_c.append(a.name)
+                finally:
+                    te.auto_bound = False
+                    mctx.pop_local(len(fvs) + len(afvs))
         # the universe of the type, when it was not given
         s = te.whnf(mctx.instantiate(ty))
         while type(s) is Pi:
