@@ -376,6 +376,8 @@ class CommandElab:
     # ------------------------------------------------------------ # commands
     def elab_hash(self, stx: Node) -> None:
         ch = stx.children
+        if ch and type(ch[0]) is Node and ch[0].kind == "modifiers":  # a doc comment in front (`/-- info: … -/ #guard_msgs`)
+            ch = ch[1:]
         cmd = ch[1].text if len(ch) > 1 and type(ch[1]) is Token else ""
         arg = next((c for c in ch[2:] if type(c) is Node), None)
         if cmd == "guard_msgs":

@@ -297,6 +297,8 @@ class DoElab:
             c = ch[i]
             if type(c) is Token and c.kind == "ident" and name is None and pattern is None and arrow is None:
                 name = c.text
+            elif type(c) is Token and c.kind == "ident" and name is not None and arrow is None:
+                binders.append(V.BinderView((c,), None, "", None, c))  # `let f x := …` / `let some x := …`
             elif type(c) is Node and c.kind in V.BINDER_KINDS and arrow is None:
                 binders.append(V.view_binder(c))
             elif type(c) is Token and c.text == ":" and arrow is None:
@@ -319,6 +321,11 @@ class DoElab:
             raise ElabError(item, "unsupported 'let' syntax in 'do' (not yet implemented by nleanjit's elaborator)")
         if pattern is not None and type(pattern) is Node and pattern.kind == "ident" and not binders:
             name, pattern = V.first_text(pattern), None
+        if name is not None and binders and (alt_seq is not None or self._is_ctor(name)):
+            # `let some x := e | alt` reads as a function `some x := e` to the parser: a pattern
+            args = [Node("ident", [n]) if type(n) is Token else n for b in binders for n in b.names]
+            pattern = Node("app", [Node("ident", [Token("ident", name, "", 0, 0, 0)])] + args)
+            name, binders = None, []
         if name is None and pattern is None:
             name = "this"
         new_ctx = replace(ctx, mut_vars=ctx.mut_vars | {name}) if is_mut and name else ctx
@@ -351,6 +358,12 @@ class DoElab:
             return self.lam([fv], b)
         finally:
             self.mctx.pop_local()
+
+    def _is_ctor(self, name: str) -> bool:
+        from nleanjit.elab.state import resolve_global
+        from nleanjit.kernel.declaration import ConstructorInfo
+
+        return any(isinstance(self.te.env.find(c), ConstructorInfo) for c in resolve_global(self.te.eenv, self.te.scope, name))
 
     def _bind_then(self, ctx, new_ctx, name, pattern, alpha, x, rest, k, expected, stx, alt_seq=None) -> Expr:
         if pattern is not None:

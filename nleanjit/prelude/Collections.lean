@@ -669,3 +669,16 @@ instance Vector.instGetElem? {α : Type u} {n : Nat} : GetElem? (Vector α n) Na
 instance Vector.instRepr {α : Type u} {n : Nat} [Repr α] : Repr (Vector α n) :=
   ⟨fun v _ => Std.Format.append (Std.Format.text "#v") (repr v.toArray.toList)⟩
 instance Vector.instInhabited {α : Type u} [Inhabited α] {n : Nat} : Inhabited (Vector α n) := ⟨Vector.replicate n default⟩
+
+/-! Membership (`a ∈ xs`) -/
+
+class Membership (α : outParam (Type u)) (γ : Type v) where
+  mem : γ → α → Prop
+
+inductive List.Mem {α : Type u} (a : α) : List α → Prop where
+  | head (as : List α) : List.Mem a (List.cons a as)
+  | tail (b : α) {as : List α} : List.Mem a as → List.Mem a (List.cons b as)
+
+instance List.instMembership {α : Type u} : Membership α (List α) := ⟨fun l a => List.Mem a l⟩
+instance Array.instMembership {α : Type u} : Membership α (Array α) := ⟨fun as a => List.Mem a as.toList⟩
+instance Std.Range.instMembership : Membership Nat Std.Range := ⟨fun r i => And (LE.le r.start i) (LT.lt i r.stop)⟩

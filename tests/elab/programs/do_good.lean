@@ -102,3 +102,13 @@ def main (args : List String) : IO UInt32 := do
   let stdout ← IO.getStdout
   stdout.putStrLn "done"
   return (if n == 0 then 1 else 0)
+
+def optLet (x? : Option Nat) (xs : List Nat) : Id Nat := do
+  let some x := x? | return 0
+  let (a, b) := (1, 2)
+  let some y ← pure xs.head? | return a
+  return x + y + b
+
+example : optLet (some 10) [5] = 17 := rfl
+example : optLet (some 10) [] = 1 := rfl
+example : optLet none [5] = 0 := rfl
