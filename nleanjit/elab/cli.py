@@ -3,7 +3,7 @@
 Out: Lean's messages (`file:line:col: severity: text`) on stdout, or with
 `--json` one JSON array in the Lean REPL's shape (`severity`, `pos`,
 `endPos`, `data`). Exit status 1 when any message is an error, 2 when the
-file cannot be read.
+file cannot be read, 3 when the prelude itself does not elaborate.
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ def cmd_check(args) -> int:
     except OSError as e:
         print(f"nleanjit: error: cannot read {path}: {e.strerror or e}", file=sys.stderr)
         return 2
-    result = check_source(source, str(args.file))
+    from nleanjit.elab.prelude import PreludeError
+
+    try:
+        result = check_source(source, str(args.file))
+    except PreludeError as e:  # a broken prelude is our bug, reported without a traceback
+        print(f"nleanjit: internal error: {e}", file=sys.stderr)
+        return 3
     if getattr(args, "json", False):
         print(json.dumps([m.to_json() for m in result.messages], ensure_ascii=False, indent=1))
     else:
