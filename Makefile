@@ -37,7 +37,7 @@ serve: $(STAMP) sandbox
 	@$(VENV)/bin/nleanjit serve --host 127.0.0.1 --port 8000
 
 bench: $(STAMP)
-	@cd asv_benchmarks && ../$(VENV)/bin/asv run --python=same --quick --show-stderr
+	@cd asv_benchmarks && ../$(VENV)/bin/asv machine --yes >/dev/null && ../$(VENV)/bin/asv run --python=same --quick --show-stderr
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -197,15 +197,19 @@ def _prepare_parse() -> None:
 
 
 def run_parse(entry: CorpusEntry) -> Outcome:
-    """Pass = no error diagnostic and the tree prints back the exact bytes."""
+    """Pass = no error diagnostic and the tree prints back the exact bytes.
+
+    Imports resolve against the corpus root (`A.B` as `A/B.lean` or `A__B.lean`),
+    so notation declared in an imported corpus module is active, as in Lean."""
     from nleanjit.syntax import parse_source
+    from nleanjit.syntax.modules import resolver_for
 
     try:
         raw = read_entry_bytes(entry)
     except OSError as e:
         return Outcome(False, f"cannot read: {e.strerror or e}", {ROUND_TRIP.name: False})
     source = raw.decode("utf-8", errors="surrogateescape")
-    result = parse_source(source, file=entry.path)
+    result = parse_source(source, file=entry.path, resolver=resolver_for([entry.root]))
     printed = result.tree.to_source()
     mismatch = round_trip_mismatch(source, printed)
     errors = [d for d in result.diagnostics if d.severity == "error"]

@@ -203,14 +203,17 @@ def _install_fake_syntax(monkeypatch, printer, errors=()):
         def __str__(self):
             return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
 
-    def parse_source(source, file="<input>"):
+    def parse_source(source, file="<input>", resolver=None):
         diags = [Diagnostic(file=file, line=l, col=c, severity="error", message=m) for l, c, m in errors]
         tree = types.SimpleNamespace(to_source=lambda: printer(source))
         return types.SimpleNamespace(tree=tree, diagnostics=diags, ok=not diags)
 
     fake = types.ModuleType("nleanjit.syntax")
     fake.parse_source = parse_source
+    fake_modules = types.ModuleType("nleanjit.syntax.modules")
+    fake_modules.resolver_for = lambda roots: None  # imports resolve against the corpus root
     monkeypatch.setitem(sys.modules, "nleanjit.syntax", fake)
+    monkeypatch.setitem(sys.modules, "nleanjit.syntax.modules", fake_modules)
 
 
 def test_parse_stage_checks_bytes_including_invalid_utf8(tmp_path, monkeypatch):
@@ -367,3 +370,17 @@ def test_asv_benchmark_measures_the_corpus_it_is_given(tmp_path, monkeypatch):
     assert bench.lines == 3
     assert bench.track_parse_lines_per_second() > 0 and bench.track_lex_lines_per_second() > 0
     assert bench.track_parse_lines_per_second.unit == "lines/s"
+
+
+def test_parse_stage_takes_notation_from_imported_corpus_modules(tmp_path):
+    """A file using notation declared in a module of the same corpus passes, as in Lean;
+    without that module the same file fails."""
+    root = tmp_path / "c"
+    (root / "parse").mkdir(parents=True)
+    (root / "parse" / "Lib__Ops.lean").write_text('infixl:65 " +++ " => Nat.add\n')
+    (root / "parse" / "User.lean").write_text("import Lib.Ops\n#eval 1 +++ 2\n")
+    report = run_stage("parse", root)
+    assert {f["path"]: f["ok"] for f in report["files"]} == {"parse/Lib__Ops.lean": True, "parse/User.lean": True}
+    (root / "parse" / "Lib__Ops.lean").unlink()
+    report = run_stage("parse", root)
+    assert [f["ok"] for f in report["files"]] == [False]

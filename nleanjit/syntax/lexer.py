@@ -260,7 +260,13 @@ class Lexer:
         sym = self.table.match(self.source, pos)
         if sym is None:
             ch = self.source[pos]
-            self._emit(T.ERROR, start, pos, pos + 1, f"unexpected character '{ch}'")
+            if "\udc80" <= ch <= "\udcff":  # a byte that was not UTF-8 (read with surrogateescape)
+                message = f"invalid UTF-8 byte 0x{ord(ch) - 0xDC00:02x}"
+            elif not ch.isprintable():
+                message = f"unexpected character U+{ord(ch):04X}"
+            else:
+                message = f"unexpected character '{ch}'"
+            self._emit(T.ERROR, start, pos, pos + 1, message)
         else:
             self._emit(T.SYM, start, pos, pos + len(sym))
 
