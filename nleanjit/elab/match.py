@@ -124,7 +124,7 @@ def elab_match(te, stx: Node, expected):
             e_stx = dch[2]
         else:
             hyps.append(None)
-            e_stx = [c for c in dch if type(c) is Node][0]
+            e_stx = [c for c in dch if type(c) is Node or hasattr(c, "expr")][0]  # a node, or a lifted `(← e)`
         v = te.elab_core(e_stx, None)
         te.synthesize_pending()
         values.append(te.mctx.instantiate(v))

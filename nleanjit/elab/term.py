@@ -128,6 +128,17 @@ def _unescape(s: str) -> str:
     return "".join(out)
 
 
+def parse_scientific(text: str) -> tuple[int, bool, int]:
+    """`1.25e3` → Lean's `OfScientific.ofScientific` arguments: mantissa, whether the decimal
+    exponent is negative, its size (`125, false, 1` means 125 · 10¹)."""
+    t = text.replace("_", "").lower()
+    mant, _, exp = t.partition("e")
+    whole, _, frac = mant.partition(".")
+    m = int((whole or "0") + frac)
+    e = int(exp or "0") - len(frac)
+    return (m, True, -e) if e < 0 else (m, False, e)
+
+
 def parse_numeral(text: str) -> int:
     t = text.replace("_", "")
     if t[:2] in ("0x", "0X"):
@@ -509,7 +520,10 @@ class TermElab:
             s = _unescape(tok.text[1:-1])
             return App(Const("Char.ofNat"), NatLit(ord(s[0]) if s else 0))
         if tok.kind == "sci":
-            raise ElabError(stx, "unsupported syntax 'scientific literal' (not yet implemented by nleanjit's elaborator)")
+            m, sign, e = parse_scientific(tok.text)
+            c = self._mk_const(stx, "OfScientific.ofScientific", None)
+            args = [Elaborated(NatLit(m), stx), Elaborated(Const("Bool.true" if sign else "Bool.false"), stx), Elaborated(NatLit(e), stx)]
+            return self.apply(stx, c, self.const_type(c), args, {}, expected)
         raise ElabError(stx, f"unsupported literal '{tok.text}'")
 
     def mk_numeral(self, n: int, expected, stx) -> Expr:

@@ -638,6 +638,7 @@ instance ByteArray.instGetElem? : GetElem? ByteArray Nat UInt8 (fun a i => LT.lt
   getElem? a i := a.data.get? i
   getElem! a i := a.data.get! i
 instance ByteArray.instToString : ToString ByteArray := ⟨fun a => toString a.toList⟩
+instance ByteArray.instBEq : BEq ByteArray := ⟨fun a b => BEq.beq a.data b.data⟩
 def String.toUTF8 (s : String) : ByteArray := ⟨Array.mk (List.map (fun c => UInt8.ofNat c.val) s.data)⟩
 
 /-! `Vector`: an array of a known size -/

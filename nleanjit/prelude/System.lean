@@ -158,3 +158,10 @@ def panicWithPos {α : Sort u} [Inhabited α] (modName : String) (line col : Nat
   panic (String.append modName msg)
 
 @[never_extract, extern "lean_dbg_trace"] def dbgTrace {α : Type u} (message : String) (f : Unit → α) : α := f ()
+
+/-! Runtime services -/
+
+/-- A copy of `a` sharing no allocation with it; closures, thunks, tasks and references are refused. -/
+@[extern "lean_runtime_deep_copy"] opaque Runtime.deepCopy {α : Type} (a : α) : IO α := pure a
+@[extern "lean_runtime_mark_persistent"] opaque Runtime.markPersistent {α : Type} (a : α) : BaseIO α := pure a
+@[extern "lean_runtime_mark_multi_threaded"] opaque Runtime.markMultiThreaded {α : Type} (a : α) : BaseIO α := pure a
