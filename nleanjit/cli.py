@@ -39,6 +39,20 @@ def _add_check(sub) -> None:
     p.set_defaults(func=lambda a: _elab_cli().cmd_check(a))
 
 
+def _add_run(sub) -> None:
+    p = sub.add_parser("run", help="compile a Lean file's main and run it in process (JIT)")
+    p.add_argument("file")
+    p.add_argument("args", nargs="*")
+    p.add_argument("--opt", type=int, default=0, choices=(0, 1, 2, 3), help="LLVM optimization level")
+    p.set_defaults(func=lambda a: _frontend().cmd_run(a))
+
+
+def _frontend():
+    from nleanjit.compiler import frontend
+
+    return frontend
+
+
 def _add_conformance(sub) -> None:
     p = sub.add_parser("conformance", help="run a stage of the pipeline over a Lean corpus")
     from nleanjit import conformance
@@ -75,7 +89,7 @@ def _fail(message: str) -> int:
     return 2
 
 
-SUBCOMMANDS = [_add_lex, _add_parse, _add_fmt, _add_check, _add_conformance, _add_serve]
+SUBCOMMANDS = [_add_lex, _add_parse, _add_fmt, _add_check, _add_run, _add_conformance, _add_serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,578 @@
+"""Erasure: elaborated kernel definitions → λRC `Decl`s (first slice of the front half).
+
+What goes in: the elaborated environment (`ElabEnv`: kernel constants,
+attributes, `partial_impls`) and the names of the definitions to compile.
+What comes out: `ir.FDecl`s for those definitions and every definition they
+call, plus the `ir.Extern`s they use, ready for `compiler.pipeline`.
+
+This slice erases and lowers in one walk (Lean's `toLCNF` + `toIR` folded
+together, no separate ANF simplifier yet):
+
+- types and proofs go: a binder or argument whose type is a sort, a type
+  former or a proposition (decided with the kernel's type checker) is not
+  passed at all; parameters of a function are those of its type's Π-telescope
+  after `whnf`, so `main : IO Unit` gets its world parameter (eta-expansion);
+- instances, projections and `@[reducible]`/`@[inline]` definitions are
+  unfolded and beta-reduced at compile time, so `HAdd.hAdd Nat … (instHAdd …)`
+  becomes `Nat.add`, and `Bind.bind IO …` becomes `EStateM.bind`'s `case`;
+- `Nat.add`/`sub`/`mul`/`div`/`mod`/`beq`/`ble`/`decEq`/`decLt`/`decLe`,
+  `Nat.repr`, `String.append`, `IO.println` go to runtime externs through the
+  table `EXTERNS` (the prelude does not carry their symbols);
+- `Bool` and `Decidable` are `u8`; `ite`/`dite` are `case`s on them;
+  `T.casesOn` is a `case` (on `Nat`: a test against zero and a predecessor);
+- `T.rec` (one non-indexed inductive, no extra arguments) becomes an
+  auxiliary recursive function `f._rec_N` whose parameters are the captured
+  variables and the major premise; each `ih` is a recursive call on its field;
+- `partial` definitions are compiled from their `_unsafe_rec` implementation.
+
+Anything else (closures, partial applications, `T.rec` with a function
+motive, axioms) raises `Unsupported(what, decl)`; the front end turns it
+into "code generation for … is not supported yet".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from nleanjit.compiler import builtins
+from nleanjit.compiler.ir import types as T
+from nleanjit.kernel import expr as X
+from nleanjit.kernel.declaration import (ConstructorInfo, DefinitionInfo, InductiveInfo, OpaqueInfo,
+                                         RecursorInfo)
+from nleanjit.kernel.local_context import LocalContext
+from nleanjit.kernel.level import Succ, Zero
+from nleanjit.kernel.typechecker import TypeChecker
+
+O, TO, U8 = T.IRType.OBJECT, T.IRType.TOBJECT, T.IRType.UINT8
+
+
+# universe parameters are instantiated at `1`: `Sort u` must not become `Prop`
+# (its values would then look like proofs and be erased)
+LEVEL_ONE = Succ(Zero())
+
+
+class Unsupported(Exception):
+    """A construct this slice cannot compile; `decl` is the definition being compiled."""
+
+    def __init__(self, what: str, decl: str = ""):
+        super().__init__(what)
+        self.what = what
+        self.decl = decl
+
+
+# Lean's `@[extern]` symbols for definitions our prelude writes in Lean.
+NAT_BINARY = {"Nat.add": "lean_nat_add", "Nat.sub": "lean_nat_sub", "Nat.mul": "lean_nat_mul",
+              "Nat.div": "lean_nat_div", "Nat.mod": "lean_nat_mod", "Nat.pow": "lean_nat_pow",
+              "Nat.gcd": "lean_nat_gcd", "Nat.beq": "lean_nat_dec_eq", "Nat.ble": "lean_nat_dec_le",
+              "Nat.blt": "lean_nat_dec_lt", "Nat.decEq": "lean_nat_dec_eq", "Nat.decLt": "lean_nat_dec_lt",
+              "Nat.decLe": "lean_nat_dec_le"}
+OTHER_EXTERNS = {"Nat.repr": "lean_nat_repr", "String.append": "lean_string_append",
+                 "String.length": "lean_string_length", "String.decEq": "lean_string_dec_eq"}
+IO_EXTERNS = {  # (name, IR name): our runtime's print functions take (string, world)
+    "IO.println": T.Extern("IO.println", (T.Param(T.VarId(1), True, O), T.Param(T.VarId(2), True, O)), O,
+                           "nl_io_put_str_ln"),
+    "IO.print": T.Extern("IO.print", (T.Param(T.VarId(1), True, O), T.Param(T.VarId(2), True, O)), O,
+                         "nl_io_put_str"),
+}
+
+
+def extern_for(name: str) -> T.Extern | None:
+    sym = NAT_BINARY.get(name) or OTHER_EXTERNS.get(name)
+    if sym:
+        return builtins.extern_decl(name, sym)
+    return IO_EXTERNS.get(name)
+
+
+UNFOLD_ATTRS = ("reducible", "inline", "always_inline", "macro_inline")
+BOOL_LIKE = ("Bool", "Decidable")
+SCALAR_TYPES = {"Bool": U8, "Decidable": U8, "Nat": TO}
+
+
+@dataclass
+class _Fn:
+    """Per-function lowering state: variable counter and fvar → IR value."""
+
+    name: str
+    next_id: int = 0
+
+    def fresh(self) -> T.VarId:
+        self.next_id += 1
+        return T.VarId(self.next_id)
+
+    def fresh_jp(self) -> T.JoinPointId:
+        self.next_id += 1
+        return T.JoinPointId(self.next_id)
+
+
+Kont = Callable[[T.Arg], T.FnBody]
+
+
+def _ret(x: T.Arg) -> T.FnBody:
+    return T.Ret(x)
+
+
+class Eraser:
+    def __init__(self, eenv):
+        self.eenv = eenv
+        self.env = eenv.env
+        self.tc = TypeChecker(self.env, LocalContext())
+        self.values: dict[str, T.Arg] = {}  # fvar id → IR value (shared: fvar ids are unique)
+        self.decls: dict[str, T.FDecl] = {}
+        self.externs: dict[str, T.Extern] = {}
+        self.pending: list[str] = []
+        self.instances = {i.name for infos in eenv.instances.values() for i in infos}
+        self.unfoldable = set().union(*(eenv.attributes.get(a, set()) for a in UNFOLD_ATTRS))
+        self.aux_count = 0
+        self.current = ""
+
+    # ------------------------------------------------------------ types
+
+    def _telescope(self, ty: X.Expr) -> list[tuple[X.FVar, X.Expr]]:
+        """The Π binders of `ty` (unfolding to whnf), as fresh fvars."""
+        out = []
+        while True:
+            ty = self.tc.whnf(ty)
+            if not isinstance(ty, X.Pi):
+                return out
+            fv = self.tc.mk_fvar(ty.name, ty.type)
+            out.append((fv, ty.type))
+            ty = X.instantiate1(ty.body, fv)
+
+    def is_irrelevant_type(self, ty: X.Expr) -> bool:
+        """Values of `ty` are types, type formers or proofs."""
+        w = self.tc.whnf(ty)
+        if isinstance(w, X.Sort):
+            return True
+        if isinstance(w, X.Pi):
+            body = w
+            while isinstance(body, X.Pi):
+                body = self.tc.whnf(X.instantiate1(body.body, self.tc.mk_fvar(body.name, body.type)))
+            if isinstance(body, X.Sort):
+                return True
+        return self.tc.is_prop(ty)
+
+    def ir_type(self, ty: X.Expr) -> T.IRType:
+        w = self.tc.whnf(ty)
+        head = X.get_app_fn(w)
+        if isinstance(head, X.Const):
+            if head.name in SCALAR_TYPES:
+                return SCALAR_TYPES[head.name]
+            if head.name == "String":
+                return O
+        return TO
+
+    def type_of(self, e: X.Expr) -> X.Expr:
+        return self.tc.infer(e)
+
+    # ------------------------------------------------------------ declarations
+
+    def compile(self, names: list[str]) -> list[T.Decl]:
+        self.pending.extend(names)
+        while self.pending:
+            name = self.pending.pop()
+            if name not in self.decls:
+                self.current = name
+                self._compile_def(name)
+        return [*self.externs.values(), *self.decls.values()]
+
+    def _impl_name(self, name: str) -> str:
+        return self.eenv.partial_impls.get(name, name)
+
+    def _compile_def(self, name: str) -> None:
+        info = self.env.find(self._impl_name(name))
+        if not isinstance(info, DefinitionInfo):
+            raise Unsupported(f"'{name}' (it has no executable definition)", name)
+        self.decls[name] = T.FDecl(name, (), TO, T.Unreachable())  # placeholder: recursion
+        fn = _Fn(name)
+        value = X.instantiate_level_params(info.value, info.level_params, [LEVEL_ONE] * len(info.level_params))
+        ty = X.instantiate_level_params(info.type, info.level_params, [LEVEL_ONE] * len(info.level_params))
+        params, body = [], value
+        tele = self._telescope(ty)
+        for fv, bty in tele:
+            body = X.instantiate1(body.body, fv) if isinstance(body, X.Lam) else X.App(body, fv)
+            if self.is_irrelevant_type(bty):
+                self.values[fv.id] = T.IRRELEVANT
+            else:
+                x = fn.fresh()
+                self.values[fv.id] = x
+                params.append(T.Param(x, False, self.ir_type(bty)))
+        rty = self.ir_type(self.type_of(body))
+        self.decls[name] = T.FDecl(name, tuple(params), rty, self.lower(fn, body, _ret))
+
+    def arity(self, name: str) -> list[bool]:
+        """Per parameter of constant `name`'s type: is it relevant?"""
+        info = self.env.get(name)
+        ty = X.instantiate_level_params(info.type, info.level_params, [LEVEL_ONE] * len(info.level_params))
+        return [not self.is_irrelevant_type(t) for _, t in self._telescope(ty)]
+
+    # ------------------------------------------------------------ terms
+
+    def let(self, fn: _Fn, ty: T.IRType, e: T.Expr, k: Kont) -> T.FnBody:
+        x = fn.fresh()
+        return T.VDecl(x, ty, e, k(x))
+
+    def lower_args(self, fn: _Fn, args: list[X.Expr], k: Callable[[list[T.Arg]], T.FnBody]) -> T.FnBody:
+        if not args:
+            return k([])
+        return self.lower(fn, args[0], lambda a: self.lower_args(fn, args[1:], lambda rest: k([a, *rest])))
+
+    def lower(self, fn: _Fn, e: X.Expr, k: Kont) -> T.FnBody:
+        """Lower `e`, pass the IR value to `k` (which builds the rest of the body)."""
+        if isinstance(e, X.MData):
+            return self.lower(fn, e.expr, k)
+        if isinstance(e, X.FVar):
+            if e.id in self.values:
+                return k(self.values[e.id])
+            raise Unsupported("a free variable", fn.name)
+        if isinstance(e, X.NatLit):
+            return self.let(fn, TO, T.NumLit(e.value), k)
+        if isinstance(e, X.StrLit):
+            return self.let(fn, O, T.StrLit(e.value), k)
+        if isinstance(e, (X.Sort, X.Pi)):
+            return k(T.IRRELEVANT)
+        if isinstance(e, X.Let):
+            def bind(v):
+                fv = self.tc.mk_fvar(e.name, e.type)
+                self.values[fv.id] = v
+                return self.lower(fn, X.instantiate1(e.body, fv), k)
+            if self.is_irrelevant_type(e.type):
+                return bind(T.IRRELEVANT)
+            return self.lower(fn, e.value, bind)
+        if isinstance(e, X.Proj):
+            return self.lower_proj(fn, e, k)
+        if isinstance(e, X.Lam):
+            raise Unsupported("closures (a `fun` used as a value)", fn.name)
+        if isinstance(e, X.App) or isinstance(e, X.Const):
+            return self.lower_app(fn, e, k)
+        raise Unsupported(type(e).__name__, fn.name)
+
+    def lower_proj(self, fn: _Fn, e: X.Proj, k: Kont) -> T.FnBody:
+        s = self.reduce_head(e.expr)
+        head, args = X.get_app_fn_args(s)
+        if isinstance(head, X.Const):
+            info = self.env.find(head.name)
+            if isinstance(info, ConstructorInfo) and len(args) == info.num_params + info.num_fields:
+                return self.lower(fn, args[info.num_params + e.idx], k)
+        ind = self.env.get(e.struct)
+        ctor = self.env.get(ind.constructors[0])
+        relevant = self.ctor_fields(ctor.name)
+        if not relevant[e.idx]:
+            return k(T.IRRELEVANT)
+        j = sum(relevant[:e.idx])
+        fty = self.ir_type(self.type_of(e))
+        return self.lower(fn, e.expr, lambda x: self.proj(fn, j, x, fty, k))
+
+    def proj(self, fn: _Fn, j: int, x: T.Arg, fty: T.IRType, k: Kont) -> T.FnBody:
+        """Field `j` of `x`; fields are stored boxed, so a scalar field is unboxed."""
+        if fty.is_scalar:
+            return self.let(fn, TO, T.Proj(j, x), lambda y: self.let(fn, fty, T.Unbox(y), k))
+        return self.let(fn, fty, T.Proj(j, x), k)
+
+    def field_types(self, cname: str, params: list[X.Expr]) -> list[T.IRType]:
+        info = self.env.get(cname)
+        ty = X.instantiate_level_params(info.type, info.level_params, [LEVEL_ONE] * len(info.level_params))
+        for p in params:
+            ty = self.tc.whnf(ty)
+            ty = X.instantiate1(ty.body, p)
+        return [self.ir_type(t) for _, t in self._telescope(ty)]
+
+    def reduce_head(self, e: X.Expr) -> X.Expr:
+        """Unfold instances/reducible heads and beta-reduce until a constructor or a stuck term."""
+        for _ in range(64):
+            head, args = X.get_app_fn_args(e)
+            if isinstance(head, X.Lam) and args:
+                e = _beta(head, args)
+                continue
+            if isinstance(head, X.Const) and self.should_unfold(head.name):
+                e = _beta(self.unfold(head), args)
+                continue
+            if isinstance(head, X.Proj):
+                inner = self.reduce_head(head.expr)
+                h2, a2 = X.get_app_fn_args(inner)
+                info = self.env.find(h2.name) if isinstance(h2, X.Const) else None
+                if isinstance(info, ConstructorInfo) and len(a2) == info.num_params + info.num_fields:
+                    e = X.mk_app_seq(a2[info.num_params + head.idx], args)
+                    continue
+            return e
+        return e
+
+    def should_unfold(self, name: str) -> bool:
+        if extern_for(name) or name in self.eenv.partial_impls:
+            return False
+        info = self.env.find(name)
+        if not isinstance(info, DefinitionInfo):
+            return False
+        return name in self.unfoldable or name in self.instances
+
+    def unfold(self, c: X.Const) -> X.Expr:
+        info = self.env.get(c.name)
+        levels = list(c.levels) or [LEVEL_ONE] * len(info.level_params)
+        return X.instantiate_level_params(info.value, info.level_params, levels)
+
+    def ctor_fields(self, ctor: str) -> list[bool]:
+        info = self.env.get(ctor)
+        return self.arity(ctor)[info.num_params:]
+
+    def lower_app(self, fn: _Fn, e: X.Expr, k: Kont) -> T.FnBody:
+        head, args = X.get_app_fn_args(e)
+        if isinstance(head, X.MData):
+            return self.lower(fn, X.mk_app_seq(head.expr, args), k)
+        if isinstance(head, X.Lam):
+            return self.lower(fn, _beta(head, args), k)
+        if isinstance(head, X.Proj):
+            r = self.reduce_head(e)
+            if r is not e and r != e:
+                return self.lower(fn, r, k)
+            raise Unsupported("applying a projected function (a closure)", fn.name)
+        if isinstance(head, X.FVar):
+            raise Unsupported("applying a local function (closures)", fn.name)
+        if not isinstance(head, X.Const):
+            raise Unsupported(type(head).__name__, fn.name)
+        name = head.name
+        if self.is_irrelevant_type(self.type_of(e)):
+            return k(T.IRRELEVANT)
+        if name == "Nat.zero":
+            return self.let(fn, TO, T.NumLit(0), k)
+        if name == "Nat.succ" and len(args) == 1:
+            return self.lower_extern(fn, "Nat.add", [args[0], X.NatLit(1)], k)
+        if name in ("Bool.true", "Bool.false") and not args:
+            return self.let(fn, U8, T.NumLit(1 if name == "Bool.true" else 0), k)
+        if name in ("Decidable.isTrue", "Decidable.isFalse") and len(args) == 2:
+            return self.let(fn, U8, T.NumLit(1 if name == "Decidable.isTrue" else 0), k)
+        if name in ("ite", "dite") and len(args) >= 5:
+            return self.lower_ite(fn, e, name, args, k)
+        if name == "IO.println" or name == "IO.print":
+            if len(args) != 4:
+                raise Unsupported(f"'{name}' not applied to its world", fn.name)
+            text = X.mk_app(X.Const("ToString.toString", head.levels), args[0], args[1], args[2])
+            return self.lower_extern(fn, name, [text, args[3]], k)
+        if extern_for(name):
+            return self.lower_extern(fn, name, args, k)
+        if name.endswith(".casesOn") and isinstance(self.env.find(name[:-8]), InductiveInfo):
+            return self.lower_cases(fn, e, name[:-8], args, k)
+        if name.endswith(".rec") and isinstance(self.env.find(name), RecursorInfo):
+            return self.lower_rec(fn, e, name, args, k)
+        info = self.env.find(name)
+        if isinstance(info, ConstructorInfo):
+            return self.lower_ctor(fn, info, args, k)
+        if self.should_unfold(name):
+            return self.lower(fn, _beta(self.unfold(head), args), k)
+        return self.lower_call(fn, name, args, self.type_of(e), k)
+
+    def lower_extern(self, fn: _Fn, name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
+        ext = extern_for(name)
+        if len(args) != len(ext.params):
+            raise Unsupported(f"'{name}' with {len(args)} arguments (a partial application)", fn.name)
+        self.externs[name] = ext
+        return self.lower_args(fn, args, lambda xs: self.let(fn, ext.ty, T.FAp(name, tuple(xs)), k))
+
+    def lower_call(self, fn: _Fn, name: str, args: list[X.Expr], ty: X.Expr, k: Kont) -> T.FnBody:
+        info = self.env.find(name)
+        target = self._impl_name(name)
+        if not isinstance(self.env.find(target), DefinitionInfo):
+            kind = type(info).__name__.replace("Info", "").lower()
+            raise Unsupported(f"'{name}' ({kind} without an executable definition)", fn.name)
+        relevant = self.arity(name)
+        if len(args) != len(relevant):
+            raise Unsupported(f"'{name}' applied to {len(args)} of {len(relevant)} arguments (closures)", fn.name)
+        if name not in self.decls:
+            self.pending.append(name)
+        kept = [a for a, r in zip(args, relevant) if r]
+        return self.lower_args(fn, kept, lambda xs: self.let(fn, self.ir_type(ty), T.FAp(name, tuple(xs)), k))
+
+    def lower_ctor(self, fn: _Fn, info: ConstructorInfo, args: list[X.Expr], k: Kont) -> T.FnBody:
+        if len(args) != info.num_params + info.num_fields:
+            raise Unsupported(f"constructor '{info.name}' partially applied", fn.name)
+        relevant = self.ctor_fields(info.name)
+        fields = [a for a, r in zip(args[info.num_params:], relevant) if r]
+        ci = T.CtorInfo(info.name, info.cidx, size=len(fields))
+        return self.lower_args(fn, fields, lambda xs: self.let(fn, O if fields else TO, T.Ctor(ci, tuple(xs)), k))
+
+    # ------------------------------------------------------------ control flow
+
+    def with_join(self, fn: _Fn, k: Kont, rty: T.IRType,
+                  build: Callable[[Kont], T.FnBody]) -> T.FnBody:
+        """Branches share the continuation through a join point (unless it is `ret`)."""
+        if k is _ret:
+            return build(_ret)
+        j = fn.fresh_jp()
+        x = fn.fresh()
+        body = build(lambda v: T.Jmp(j, (v,)))
+        return T.JDecl(j, (T.Param(x, False, rty),), k(x), body)
+
+    def apply_minor(self, fn: _Fn, minor: X.Expr, values: list[tuple[T.Arg, X.Expr | None]],
+                    extra: list[X.Expr], k: Kont) -> T.FnBody:
+        """`minor v₁ … vₙ extra…` where the vᵢ are IR values already computed."""
+        e = minor
+        for v, _ in values:
+            e = self.reduce_head(e) if not isinstance(e, X.Lam) else e
+            if isinstance(e, X.Lam):
+                fv = self.tc.mk_fvar(e.name, e.type)
+                self.values[fv.id] = v
+                e = X.instantiate1(e.body, fv)
+            else:
+                raise Unsupported("a case alternative that is not a `fun`", fn.name)
+        return self.lower(fn, X.mk_app_seq(e, extra), k)
+
+    def lower_ite(self, fn: _Fn, e: X.Expr, name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
+        _ty, _c, dec, then_, else_, *extra = args
+        rty = self.ir_type(self.type_of(e))
+
+        def branches(c):
+            def build(kk):
+                h = [(T.IRRELEVANT, None)] if name == "dite" else []
+                alts = []
+                for info, minor in ((FALSE, else_), (TRUE, then_)):
+                    alts.append(T.AltCtor(info, self.apply_minor(fn, minor, h, list(extra), kk)))
+                return T.Case("Bool", c, U8, tuple(alts))
+            return self.with_join(fn, k, rty, build)
+        return self.lower(fn, dec, branches)
+
+    def lower_cases(self, fn: _Fn, e: X.Expr, ind_name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
+        ind = self.env.get(ind_name)
+        if ind.num_indices or len(ind.all) > 1:
+            raise Unsupported(f"'{ind_name}.casesOn' (indexed or mutual inductive)", fn.name)
+        nminors = len(ind.constructors)
+        base = ind.num_params + 1  # params, motive
+        if len(args) < base + 1 + nminors:
+            raise Unsupported(f"'{ind_name}.casesOn' partially applied", fn.name)
+        major = args[base]
+        minors = args[base + 1: base + 1 + nminors]
+        extra = args[base + 1 + nminors:]
+        rty = self.ir_type(self.type_of(e))
+        params = args[:ind.num_params]
+        return self.lower(fn, major, lambda x: self.with_join(
+            fn, k, rty, lambda kk: self.case_tree(fn, ind, params, x, minors, extra, kk, ih=None)))
+
+    def case_tree(self, fn: _Fn, ind: InductiveInfo, params, x: T.Arg, minors, extra, k: Kont, ih) -> T.FnBody:
+        """`case x` with one alternative per constructor; `ih(field_var)` gives the
+        induction hypothesis of a recursive field (recursors) or None (casesOn)."""
+        name = ind.name
+        if name == "Nat":
+            zero, succ = minors
+
+            def on_test(b):
+                def succ_branch():
+                    return self.let(fn, TO, T.NumLit(1), lambda one: self.let(
+                        fn, TO, T.FAp("Nat.sub", (x, one)), lambda p: self._with_ih(
+                            fn, ih, [(p, True)], lambda vals: self.apply_minor(fn, succ, vals, extra, k))))
+                self.externs["Nat.sub"] = extern_for("Nat.sub")
+                return T.Case("Bool", b, U8, (T.AltCtor(FALSE, succ_branch()),
+                                              T.AltCtor(TRUE, self.apply_minor(fn, zero, [], extra, k))))
+            self.externs["Nat.decEq"] = extern_for("Nat.decEq")
+            return self.let(fn, TO, T.NumLit(0), lambda z: self.let(fn, U8, T.FAp("Nat.decEq", (x, z)), on_test))
+        if name in BOOL_LIKE:
+            nfields = [0, 0] if name == "Bool" else [1, 1]
+            alts = tuple(T.AltCtor(info, self.apply_minor(fn, m, [(T.IRRELEVANT, None)] * n, extra, k))
+                         for info, m, n in zip((FALSE, TRUE), minors, nfields))
+            return T.Case(name, x, U8, alts)
+        alts = []
+        for cname, minor in zip(ind.constructors, minors):
+            cinfo = self.env.get(cname)
+            relevant = self.ctor_fields(cname)
+            ftypes = self.field_types(cname, params)
+            recursive = self._recursive_fields(cname) if ih else [False] * len(relevant)
+
+            def fields(i, j, acc, relevant=relevant, recursive=recursive, minor=minor, ftypes=ftypes):
+                if i == len(relevant):
+                    return self._with_ih(fn, ih, acc, lambda vals: self.apply_minor(fn, minor, vals, extra, k))
+                if not relevant[i]:
+                    return fields(i + 1, j, acc + [(T.IRRELEVANT, recursive[i])])
+                return self.proj(fn, j, x, ftypes[i],
+                                 lambda v: fields(i + 1, j + 1, acc + [(v, recursive[i])]))
+            size = sum(relevant)
+            alts.append(T.AltCtor(T.CtorInfo(cname, cinfo.cidx, size=size), fields(0, 0, [])))
+        return T.Case(name, x, TO, tuple(alts))
+
+    def _with_ih(self, fn, ih, vals, k):
+        """Field values, then (for recursors) one induction hypothesis per recursive field."""
+        out = [(v, None) for v, _ in vals]
+        if ih is None:
+            return k(out)
+        rec_fields = [v for v, r in vals if r]
+
+        def go(i, acc):
+            if i == len(rec_fields):
+                return k(out + [(a, None) for a in acc])
+            return ih(rec_fields[i], lambda r: go(i + 1, acc + [r]))
+        return go(0, [])
+
+    def _recursive_fields(self, cname: str) -> list[bool]:
+        info = self.env.get(cname)
+        out = []
+        for _, t in self._telescope(info.type)[info.num_params:]:
+            head = X.get_app_fn(self.tc.whnf(t))
+            out.append(isinstance(head, X.Const) and head.name == info.induct)
+        return out
+
+    def lower_rec(self, fn: _Fn, e: X.Expr, rec_name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
+        rec = self.env.get(rec_name)
+        ind = self.env.get(rec.major_induct or rec_name[:-4])
+        if rec.num_indices or rec.num_motives != 1 or len(ind.all) > 1:
+            raise Unsupported(f"'{rec_name}' (indexed, mutual or nested)", fn.name)
+        major_idx = rec.major_idx
+        if len(args) != major_idx + 1:
+            raise Unsupported(f"'{rec_name}' whose motive is a function (extra arguments)", fn.name)
+        minors = args[rec.num_params + 1: rec.num_params + 1 + rec.num_minors]
+        # captured variables: the free variables of the minors bound to IR variables
+        captured: list[tuple[str, T.VarId]] = []
+        for m in minors:
+            for fid in _fvars(m):
+                v = self.values.get(fid)
+                if isinstance(v, T.VarId) and all(fid != c for c, _ in captured):
+                    captured.append((fid, v))
+        self.aux_count += 1
+        aux_name = f"{self.current}._rec_{self.aux_count}"
+        rty = self.ir_type(self.type_of(e))
+        afn = _Fn(aux_name)
+        saved = {fid: self.values[fid] for fid, _ in captured}
+        params = []
+        for fid, v in captured:
+            nv = afn.fresh()
+            self.values[fid] = nv
+            params.append(T.Param(nv, False, self.ir_type(self.tc.lctx.get(fid).type)))
+        major = afn.fresh()
+        params.append(T.Param(major, False, TO))
+
+        def ih(field_var, kk):
+            return self.let(afn, rty, T.FAp(aux_name, tuple(p.x for p in params[:-1]) + (field_var,)), kk)
+        self.decls[aux_name] = T.FDecl(aux_name, tuple(params), rty, T.Unreachable())
+        body = self.case_tree(afn, ind, args[:rec.num_params], major, minors, [], _ret, ih)
+        self.decls[aux_name] = T.FDecl(aux_name, tuple(params), rty, body)
+        self.values.update(saved)
+        outer = [v for _, v in captured]
+        return self.lower(fn, args[major_idx], lambda m: self.let(fn, rty, T.FAp(aux_name, tuple(outer) + (m,)), k))
+
+
+def _fvars(e: X.Expr) -> list[str]:
+    out: list[str] = []
+
+    def fn(x, _off):
+        if isinstance(x, X.FVar):
+            if x.id not in out:
+                out.append(x.id)
+            return x
+        if not x.has_fvar:
+            return x
+        return None
+    X.replace(e, fn)
+    return out
+
+
+def _beta(f: X.Expr, args: list[X.Expr]) -> X.Expr:
+    i = 0
+    while isinstance(f, X.Lam) and i < len(args):
+        f = X.instantiate1(f.body, args[i])
+        i += 1
+    return X.mk_app_seq(f, args[i:])
+
+
+FALSE = T.CtorInfo("Bool.false", 0)
+TRUE = T.CtorInfo("Bool.true", 1)
+
+
+
+def erase_program(eenv, roots: list[str]) -> list[T.Decl]:
+    """Compile `roots` and everything they call; externs first."""
+    return Eraser(eenv).compile(roots)

@@ -1,0 +1,105 @@
+"""Lean source → λRC declarations: the front end the CLI's `run` calls.
+
+What goes in: a Lean file's text and name. What comes out: the `ir.Decl`s
+(externs first) of `main` and everything it calls, or a `FrontendError`
+carrying Lean-style messages (`file:line:col: error: …`): the elaborator's
+own errors, a missing `main`, or "code generation for X is not supported
+yet" at the position of the declaration being compiled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nleanjit.compiler.erase import Eraser, Unsupported
+from nleanjit.compiler.ir import types as T
+from nleanjit.kernel.errors import KernelError
+
+
+class FrontendError(Exception):
+    """`messages`: Lean-style lines, ready to print."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class Program:
+    decls: list[T.Decl]
+    externs: list[T.Extern]
+    fdecls: list[T.FDecl]
+
+
+def _position(source: str, decl: str) -> tuple[int, int]:
+    """Where `decl` is defined in the file (its `def` keyword), else 1:0."""
+    short = decl.split("._rec_")[0]
+    for name in (short, short.rsplit(".", 1)[-1]):
+        m = re.search(r"^[ \t]*(?:@\[[^\]]*\]\s*)?(?:(?:private|protected|partial|noncomputable|unsafe)\s+)*"
+                      r"(def|abbrev|instance|theorem)\s+" + re.escape(name) + r"\b", source, re.M)
+        if m:
+            line = source.count("\n", 0, m.start()) + 1
+            col = m.start(1) - (source.rfind("\n", 0, m.start(1)) + 1)
+            return line, col
+    return 1, 0
+
+
+def compile_source(source: str, file: str = "<input>", entry: str = "main") -> list[T.Decl]:
+    return compile_program(source, file, entry).decls
+
+
+def compile_program(source: str, file: str = "<input>", entry: str = "main") -> Program:
+    from nleanjit.elab import check_source
+    from nleanjit.elab.prelude import PreludeError
+
+    try:
+        res = check_source(source, file)
+    except PreludeError as err:  # the prelude itself is broken: say so, no traceback
+        raise FrontendError([f"nleanjit: error: {err}"])
+    errors = [m for m in res.messages if m.severity == "error"]
+    if errors:
+        raise FrontendError([m.to_lean() for m in errors])
+    if res.eenv.env.find(entry) is None:
+        raise FrontendError([f"{file}:1:0: error: no '{entry}' to run (define `def {entry} : IO Unit`)"])
+    eraser = Eraser(res.eenv)
+    try:
+        decls = eraser.compile([entry])
+    except Unsupported as err:
+        line, col = _position(source, err.decl or entry)
+        raise FrontendError([f"{file}:{line}:{col}: error: code generation for {err.what} is not supported yet"])
+    except (KernelError, RecursionError) as err:
+        decl = eraser.current or entry
+        line, col = _position(source, decl)
+        raise FrontendError([f"{file}:{line}:{col}: error: code generation failed for '{decl}': {err}"])
+    externs = [d for d in decls if isinstance(d, T.Extern)]
+    fdecls = [d for d in decls if isinstance(d, T.FDecl)]
+    return Program(decls, externs, fdecls)
+
+
+def cmd_run(args) -> int:
+    """`nleanjit run FILE [ARGS]`: compile `main` and run it through the JIT."""
+    import sys
+
+    from nleanjit.codegen.driver import run_in_jit
+
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            source = fh.read()
+    except OSError as err:
+        print(f"nleanjit: error: cannot read {args.file}: {err.strerror}", file=sys.stderr)
+        return 1
+    try:
+        prog = compile_program(source, args.file)
+    except FrontendError as err:
+        for m in err.messages:
+            print(m, file=sys.stderr)
+        return 1
+    main = next(d for d in prog.fdecls if d.name == "main")
+    if main.params and len(main.params) != 1:
+        print(f"{args.file}:{':'.join(map(str, _position(source, 'main')))}: error: code generation for "
+              f"'main' with arguments is not supported yet", file=sys.stderr)
+        return 1
+    sys.stdout.flush()
+    result = run_in_jit(prog.fdecls, prog.externs, list(args.args), opt_level=args.opt)
+    return result.exit_code or 0
