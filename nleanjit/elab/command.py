@@ -164,6 +164,8 @@ class CommandElab:
             names = [t.text for t in V.tokens(stx) if t.kind == "ident" and t.text != "universe"]
             new = tuple(n for n in names if n not in self.scope.universes)
             self.set_scope(self.scope.with_(universes=self.scope.universes + new))
+        elif k == "initialize":
+            self.elab_initialize(stx)
         elif k == "hash_command":
             self.elab_hash(stx)
         elif k == "set_option":
@@ -178,7 +180,7 @@ class CommandElab:
                     self._dispatch(c)
         elif k in ("module_doc", "import", "prelude", "eof", "deriving_instance", "module", "notation", "infix", "infixl",
                    "infixr", "prefix", "postfix", "macro", "syntax", "macro_rules", "command_notation",
-                   "declare_syntax_cat", "initialize", "export"):
+                   "declare_syntax_cat", "export"):
             if k == "deriving_instance":
                 toks = [t.text for t in V.tokens(stx) if t.kind == "ident"]
                 if "for" in toks:
@@ -343,6 +345,25 @@ class CommandElab:
             self._elab_generated(D.derive_text(self.eenv, cls, type_name))
         except D.DeriveError:
             return
+
+    def elab_initialize(self, stx: Node) -> None:
+        """`initialize x : T ← act` declares `opaque x : T` (the runtime runs `act` at start-up to
+        give it its value) and checks `act : IO T`; `initialize act` checks `act : IO Unit`."""
+        ch = stx.children
+        seq = next((c for c in reversed(ch) if type(c) is Node and c.kind == "do_seq"), None)
+        if seq is None:
+            return
+        body = seq.to_source()
+        name = ch[1].text if len(ch) > 3 and type(ch[1]) is Token and type(ch[2]) is Token and ch[2].text == ":" else None
+        line = (Span.of(stx) or Span(0, 0, 0, 0)).line
+        if name is not None:
+            ty = ch[3].to_source().strip() if type(ch[3]) is Node else ch[3].text
+            text = f"opaque {name} : {ty} := default\n\ndef {name}.initFn : IO ({ty}) := do{body}\n"
+        else:
+            text = f"def initFn_{line} : IO Unit := do{body}\n"
+        errs = self._elab_generated(text)
+        if errs:
+            self.error(stx, errs[0])
 
     def _elab_generated(self, text: str) -> list:
         """Elaborate generated commands in the current scope; their error messages (not logged)."""

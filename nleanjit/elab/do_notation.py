@@ -268,8 +268,9 @@ class DoElab:
 
     def do_expr(self, item, rest, ctx, k, expected, last) -> Expr:
         e_stx = item.children[0]
-        if last:
-            return self.te.elab(e_stx, expected)
+        if last:  # the block's value: `m α` itself, or an action of another monad lifted into it
+            x, _alpha = self.action(ctx, e_stx, self._block_alpha(expected))
+            return x
         unit = Const("PUnit", (L.ONE,))
         x, alpha = self.action(ctx, e_stx, None)
         if not self.mctx.is_def_eq(alpha, unit):

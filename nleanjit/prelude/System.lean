@@ -165,3 +165,5 @@ def panicWithPos {α : Sort u} [Inhabited α] (modName : String) (line col : Nat
 @[extern "lean_runtime_deep_copy"] opaque Runtime.deepCopy {α : Type} (a : α) : IO α := pure a
 @[extern "lean_runtime_mark_persistent"] opaque Runtime.markPersistent {α : Type} (a : α) : BaseIO α := pure a
 @[extern "lean_runtime_mark_multi_threaded"] opaque Runtime.markMultiThreaded {α : Type} (a : α) : BaseIO α := pure a
+
+instance IO.Ref.instInhabited {α : Type} [Inhabited α] : Inhabited (IO.Ref α) := ⟨IO.Ref.mk default⟩
