@@ -186,6 +186,9 @@ class DoElab:
             alpha = self.mctx.new_mvar(Sort(L.Succ(self.mctx.new_level_mvar())))
         want = X.App(ctx.monad, alpha)
         e = te.elab_core(stx, want)
+        t0 = self.mctx.instantiate(te.infer(e))
+        if type(X.get_app_fn(t0)) is MVar or type(t0) is not App:
+            self.mctx.is_def_eq(t0, want)  # `pure 0`: the monad and `α` come from the block, before defaults
         te.settle_defaults()
         # as Lean's `extractBind`: the action's type is `n β`, and `n` must be the block's monad
         # (compared as functions, so that `Id ?α` does not swallow `IO Unit`)

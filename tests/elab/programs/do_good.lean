@@ -112,3 +112,16 @@ def optLet (x? : Option Nat) (xs : List Nat) : Id Nat := do
 example : optLet (some 10) [5] = 17 := rfl
 example : optLet (some 10) [] = 1 := rfl
 example : optLet none [5] = 0 := rfl
+
+def lastLifted : IO UInt32 := do
+  IO.println "x"
+  pure 0
+
+namespace Registry
+initialize counter : IO.Ref Nat ← IO.mkRef 10
+initialize
+  counter.modify (· + 1)
+def bump : IO Nat := do
+  counter.modify (· + 1)
+  counter.get
+end Registry
