@@ -25,8 +25,13 @@ together, no separate ANF simplifier yet):
   variables and the major premise; each `ih` is a recursive call on its field;
 - `partial` definitions are compiled from their `_unsafe_rec` implementation.
 
-Anything else (closures, partial applications, `T.rec` with a function
-motive, axioms) raises `Unsupported(what, decl)`; the front end turns it
+- a `fun` used as a value is lambda-lifted (`f._lam_N` over its captured
+  variables, a `pap`); partial applications are `pap`s, applications of
+  local functions `ap`s; `T.rec` whose motive is a function takes the extra
+  arguments as parameters and each `ih` is a `pap` of the auxiliary function.
+
+Anything else (indexed or mutual inductives, axioms, constructors applied
+partially) raises `Unsupported(what, decl)`; the front end turns it
 into "code generation for … is not supported yet".
 """
 
@@ -59,6 +64,7 @@ class Unsupported(Exception):
         super().__init__(what)
         self.what = what
         self.decl = decl
+        self.root = decl
 
 
 # Lean's `@[extern]` symbols for definitions our prelude writes in Lean.
@@ -124,6 +130,7 @@ class Eraser:
         self.instances = {i.name for infos in eenv.instances.values() for i in infos}
         self.unfoldable = set().union(*(eenv.attributes.get(a, set()) for a in UNFOLD_ATTRS))
         self.aux_count = 0
+        self.origin: dict[str, str] = {}  # a definition → the root definition that first needed it
         self.current = ""
 
     # ------------------------------------------------------------ types
@@ -173,7 +180,12 @@ class Eraser:
             name = self.pending.pop()
             if name not in self.decls:
                 self.current = name
-                self._compile_def(name)
+                try:
+                    self._compile_def(name)
+                except Unsupported as err:
+                    err.decl = name
+                    err.root = self.origin.get(name, name)  # the root definition that needed `name`
+                    raise
         return [*self.externs.values(), *self.decls.values()]
 
     def _impl_name(self, name: str) -> str:
@@ -242,7 +254,7 @@ class Eraser:
         if isinstance(e, X.Proj):
             return self.lower_proj(fn, e, k)
         if isinstance(e, X.Lam):
-            raise Unsupported("closures (a `fun` used as a value)", fn.name)
+            return self.lower_lambda(fn, e, k)
         if isinstance(e, X.App) or isinstance(e, X.Const):
             return self.lower_app(fn, e, k)
         raise Unsupported(type(e).__name__, fn.name)
@@ -320,13 +332,18 @@ class Eraser:
             return self.lower(fn, X.mk_app_seq(head.expr, args), k)
         if isinstance(head, X.Lam):
             return self.lower(fn, _beta(head, args), k)
+        if isinstance(head, X.Let):  # (let x := v; f) a  ≡  let x := v; f a
+            fv = self.tc.mk_fvar(head.name, head.type, head.value)
+            return self.lower(fn, X.Let(head.name, head.type, head.value, X.abstract(
+                X.mk_app_seq(X.instantiate1(head.body, fv), args), [fv])), k)
         if isinstance(head, X.Proj):
             r = self.reduce_head(e)
             if r is not e and r != e:
                 return self.lower(fn, r, k)
-            raise Unsupported("applying a projected function (a closure)", fn.name)
+            # a field of a runtime dictionary (an instance passed as an argument): apply the closure
+            return self.lower(fn, head, lambda f: self.apply_value(fn, f, args, e, k))
         if isinstance(head, X.FVar):
-            raise Unsupported("applying a local function (closures)", fn.name)
+            return self.lower(fn, head, lambda f: self.apply_value(fn, f, args, e, k))
         if not isinstance(head, X.Const):
             raise Unsupported(type(head).__name__, fn.name)
         name = head.name
@@ -362,9 +379,12 @@ class Eraser:
 
     def lower_extern(self, fn: _Fn, name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
         ext = extern_for(name)
-        if len(args) != len(ext.params):
-            raise Unsupported(f"'{name}' with {len(args)} arguments (a partial application)", fn.name)
         self.externs[name] = ext
+        n = len(ext.params)
+        if len(args) < n:  # a closure over the extern
+            return self.lower_args(fn, args, lambda xs: self.let(fn, O, T.PAp(name, tuple(xs)), k))
+        if len(args) > n:
+            raise Unsupported(f"'{name}' applied to {len(args)} arguments", fn.name)
         return self.lower_args(fn, args, lambda xs: self.let(fn, ext.ty, T.FAp(name, tuple(xs)), k))
 
     def lower_call(self, fn: _Fn, name: str, args: list[X.Expr], ty: X.Expr, k: Kont) -> T.FnBody:
@@ -374,12 +394,77 @@ class Eraser:
             kind = type(info).__name__.replace("Info", "").lower()
             raise Unsupported(f"'{name}' ({kind} without an executable definition)", fn.name)
         relevant = self.arity(name)
-        if len(args) != len(relevant):
-            raise Unsupported(f"'{name}' applied to {len(args)} of {len(relevant)} arguments (closures)", fn.name)
         if name not in self.decls:
             self.pending.append(name)
+            self.origin.setdefault(name, self.origin.get(self.current, self.current))
+        n = len(relevant)
         kept = [a for a, r in zip(args, relevant) if r]
+        if len(args) < n:  # partial application: a closure
+            if not all(relevant[len(args):]):
+                raise Unsupported(f"'{name}' partially applied before a type or proof argument", fn.name)
+            return self.lower_args(fn, kept, lambda xs: self.let(fn, O, T.PAp(name, tuple(xs)), k))
+        if len(args) > n:  # over-application: call, then apply the resulting closure
+            return self.lower_args(fn, kept, lambda xs: self.let(
+                fn, O, T.FAp(name, tuple(xs)), lambda f: self.apply_value(fn, f, args[n:], None, k)))
         return self.lower_args(fn, kept, lambda xs: self.let(fn, self.ir_type(ty), T.FAp(name, tuple(xs)), k))
+
+    def apply_value(self, fn: _Fn, f: T.Arg, args: list[X.Expr], e: X.Expr | None, k: Kont) -> T.FnBody:
+        """Apply a closure value to the relevant ones of `args` (result boxed, unboxed if scalar)."""
+        if isinstance(f, T.Irrelevant):
+            return k(T.IRRELEVANT)
+        kept = [a for a in args if not self.is_irrelevant_type(self.type_of(a))]
+        if not kept:
+            return k(f)
+        rty = self.ir_type(self.type_of(e)) if e is not None else TO
+
+        def done(y):
+            return self.let(fn, rty, T.Unbox(y), k) if rty.is_scalar else k(y)
+        return self.lower_args(fn, kept, lambda xs: self.let(fn, TO, T.Ap(f, tuple(xs)), done))
+
+    def _captured(self, exprs: list[X.Expr]) -> list[tuple[str, T.VarId]]:
+        """Free variables of `exprs` bound to IR variables (what a lifted function captures)."""
+        captured: list[tuple[str, T.VarId]] = []
+        for m in exprs:
+            for fid in _fvars(m):
+                v = self.values.get(fid)
+                if isinstance(v, T.VarId) and all(fid != c for c, _ in captured):
+                    captured.append((fid, v))
+        return captured
+
+    def _enter(self, afn: _Fn, captured) -> tuple[list[T.Param], dict]:
+        """Rebind captured fvars to the lifted function's parameters; returns (params, saved)."""
+        saved = {fid: self.values[fid] for fid, _ in captured}
+        params = []
+        for fid, _ in captured:
+            nv = afn.fresh()
+            self.values[fid] = nv
+            params.append(T.Param(nv, False, self.ir_type(self.tc.lctx.get(fid).type)))
+        return params, saved
+
+    def lower_lambda(self, fn: _Fn, e: X.Lam, k: Kont) -> T.FnBody:
+        """Lambda lifting: `fun xs => b` becomes `f._lam_N captured xs` and a `pap` over the captured."""
+        captured = self._captured([e])
+        self.aux_count += 1
+        name = f"{self.current}._lam_{self.aux_count}"
+        afn = _Fn(name)
+        ty = self.type_of(e)
+        params, saved = self._enter(afn, captured)
+        body = e
+        for fv, bty in self._telescope(ty):
+            body = X.instantiate1(body.body, fv) if isinstance(body, X.Lam) else X.App(body, fv)
+            if self.is_irrelevant_type(bty):
+                self.values[fv.id] = T.IRRELEVANT
+            else:
+                x = afn.fresh()
+                self.values[fv.id] = x
+                params.append(T.Param(x, False, self.ir_type(bty)))
+        if len(params) == len(captured):
+            raise Unsupported("a `fun` whose parameters are all types or proofs", fn.name)
+        rty = self.ir_type(self.type_of(body))
+        self.decls[name] = T.FDecl(name, tuple(params), rty, T.Unreachable())
+        self.decls[name] = T.FDecl(name, tuple(params), rty, self.lower(afn, body, _ret))
+        self.values.update(saved)
+        return self.let(fn, O, T.PAp(name, tuple(v for _, v in captured)), k)
 
     def lower_ctor(self, fn: _Fn, info: ConstructorInfo, args: list[X.Expr], k: Kont) -> T.FnBody:
         if len(args) != info.num_params + info.num_fields:
@@ -512,37 +597,43 @@ class Eraser:
         if rec.num_indices or rec.num_motives != 1 or len(ind.all) > 1:
             raise Unsupported(f"'{rec_name}' (indexed, mutual or nested)", fn.name)
         major_idx = rec.major_idx
-        if len(args) != major_idx + 1:
-            raise Unsupported(f"'{rec_name}' whose motive is a function (extra arguments)", fn.name)
+        if len(args) <= major_idx:
+            raise Unsupported(f"'{rec_name}' partially applied", fn.name)
         minors = args[rec.num_params + 1: rec.num_params + 1 + rec.num_minors]
-        # captured variables: the free variables of the minors bound to IR variables
-        captured: list[tuple[str, T.VarId]] = []
-        for m in minors:
-            for fid in _fvars(m):
-                v = self.values.get(fid)
-                if isinstance(v, T.VarId) and all(fid != c for c, _ in captured):
-                    captured.append((fid, v))
+        extra = args[major_idx + 1:]  # the motive is a function type: these are its arguments
+        captured = self._captured(minors)
         self.aux_count += 1
         aux_name = f"{self.current}._rec_{self.aux_count}"
         rty = self.ir_type(self.type_of(e))
         afn = _Fn(aux_name)
-        saved = {fid: self.values[fid] for fid, _ in captured}
-        params = []
-        for fid, v in captured:
-            nv = afn.fresh()
-            self.values[fid] = nv
-            params.append(T.Param(nv, False, self.ir_type(self.tc.lctx.get(fid).type)))
+        params, saved = self._enter(afn, captured)
         major = afn.fresh()
         params.append(T.Param(major, False, TO))
+        extra_fvars, relevant_extra = [], []
+        for a in extra:
+            aty = self.type_of(a)
+            fv = self.tc.mk_fvar("x", aty)
+            extra_fvars.append(fv)
+            if self.is_irrelevant_type(aty):
+                self.values[fv.id] = T.IRRELEVANT
+            else:
+                x = afn.fresh()
+                self.values[fv.id] = x
+                params.append(T.Param(x, False, self.ir_type(aty)))
+                relevant_extra.append(a)
+        outer_params = tuple(p.x for p in params[:len(captured)])
 
         def ih(field_var, kk):
-            return self.let(afn, rty, T.FAp(aux_name, tuple(p.x for p in params[:-1]) + (field_var,)), kk)
+            if relevant_extra:  # the induction hypothesis is a function of the extra arguments
+                return self.let(afn, O, T.PAp(aux_name, outer_params + (field_var,)), kk)
+            return self.let(afn, rty, T.FAp(aux_name, outer_params + (field_var,)), kk)
         self.decls[aux_name] = T.FDecl(aux_name, tuple(params), rty, T.Unreachable())
-        body = self.case_tree(afn, ind, args[:rec.num_params], major, minors, [], _ret, ih)
+        body = self.case_tree(afn, ind, args[:rec.num_params], major, minors, extra_fvars, _ret, ih)
         self.decls[aux_name] = T.FDecl(aux_name, tuple(params), rty, body)
         self.values.update(saved)
-        outer = [v for _, v in captured]
-        return self.lower(fn, args[major_idx], lambda m: self.let(fn, rty, T.FAp(aux_name, tuple(outer) + (m,)), k))
+        outer = tuple(v for _, v in captured)
+        return self.lower(fn, args[major_idx], lambda m: self.lower_args(
+            fn, relevant_extra, lambda xs: self.let(fn, rty, T.FAp(aux_name, outer + (m, *xs)), k)))
 
 
 def _fvars(e: X.Expr) -> list[str]:

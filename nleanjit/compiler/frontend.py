@@ -32,17 +32,17 @@ class Program:
     fdecls: list[T.FDecl]
 
 
-def _position(source: str, decl: str) -> tuple[int, int]:
-    """Where `decl` is defined in the file (its `def` keyword), else 1:0."""
-    short = decl.split("._rec_")[0]
-    for name in (short, short.rsplit(".", 1)[-1]):
+def _position(source: str, decl: str) -> tuple[int, int] | None:
+    """Where `decl` is defined in the file (its `def` keyword), if it is."""
+    short = re.split(r"\._(?:rec|lam)_\d", decl)[0]
+    for name in dict.fromkeys((short, short.rsplit(".", 1)[-1])):
         m = re.search(r"^[ \t]*(?:@\[[^\]]*\]\s*)?(?:(?:private|protected|partial|noncomputable|unsafe)\s+)*"
                       r"(def|abbrev|instance|theorem)\s+" + re.escape(name) + r"\b", source, re.M)
         if m:
             line = source.count("\n", 0, m.start()) + 1
             col = m.start(1) - (source.rfind("\n", 0, m.start(1)) + 1)
             return line, col
-    return 1, 0
+    return None
 
 
 def compile_source(source: str, file: str = "<input>", entry: str = "main") -> list[T.Decl]:
@@ -66,11 +66,16 @@ def compile_program(source: str, file: str = "<input>", entry: str = "main") -> 
     try:
         decls = eraser.compile([entry])
     except Unsupported as err:
-        line, col = _position(source, err.decl or entry)
-        raise FrontendError([f"{file}:{line}:{col}: error: code generation for {err.what} is not supported yet"])
+        # at the definition being compiled if it is in this file, else at the one that needed it
+        what, pos = err.what, _position(source, err.decl or entry)
+        if pos is None:
+            what += f" (in '{err.decl}')"
+            pos = _position(source, err.root or entry) or _position(source, entry) or (1, 0)
+        line, col = pos
+        raise FrontendError([f"{file}:{line}:{col}: error: code generation for {what} is not supported yet"])
     except (KernelError, RecursionError) as err:
         decl = eraser.current or entry
-        line, col = _position(source, decl)
+        line, col = _position(source, decl) or (1, 0)
         raise FrontendError([f"{file}:{line}:{col}: error: code generation failed for '{decl}': {err}"])
     externs = [d for d in decls if isinstance(d, T.Extern)]
     fdecls = [d for d in decls if isinstance(d, T.FDecl)]
@@ -97,7 +102,7 @@ def cmd_run(args) -> int:
         return 1
     main = next(d for d in prog.fdecls if d.name == "main")
     if main.params and len(main.params) != 1:
-        print(f"{args.file}:{':'.join(map(str, _position(source, 'main')))}: error: code generation for "
+        print(f"{args.file}:{':'.join(map(str, _position(source, 'main') or (1, 0)))}: error: code generation for "
               f"'main' with arguments is not supported yet", file=sys.stderr)
         return 1
     sys.stdout.flush()

@@ -139,6 +139,47 @@ def test_structures_inductives_and_list_recursion(tmp_path):
     assert (code, out, live) == (0, "7\n2\n24\n5\n60\n9\n11\n14\n", 0)
 
 
+HIGHER_ORDER = """
+def inc (l : List Nat) : List Nat := l.map (fun x => x + 1)
+
+def addAll (k : Nat) (l : List Nat) : List Nat := l.map (· + k)
+
+def sumAcc : List Nat → Nat → Nat
+  | [], acc => acc
+  | h :: t, acc => sumAcc t (acc + h)
+
+def twice (f : Nat → Nat) (x : Nat) : Nat := f (f x)
+
+def total (l : List Nat) : Nat := l.foldl (· + ·) 0
+
+def opt (n : Nat) : Option Nat := if n > 2 then some n else none
+
+def showOpt : Option Nat → String
+  | some n => s!"some {n}"
+  | none => "none"
+
+def main : IO Unit := do
+  IO.println (inc [1, 2]).length
+  IO.println (total (addAll 10 (inc [1, 2, 3])))
+  IO.println (sumAcc [1, 2, 3, 4] 100)
+  IO.println (twice (· * 3) 7)
+  IO.println (total (List.range 1000))
+  IO.println (List.map toString [1, 2])
+  IO.println (showOpt (opt 5) ++ " " ++ showOpt (opt 1))
+  let mut s := 0
+  for i in [0:10] do
+    s := s + i
+  IO.println s
+"""
+
+
+def test_closures_partial_applications_dictionaries_and_loops(tmp_path):
+    # lambdas lifted, `(· + k)` a pap, `sumAcc` a recursor with an extra argument,
+    # `List.toString` through a runtime `ToString` dictionary, `for` through `partial` loops
+    code, out, live = run_lean(tmp_path, HIGHER_ORDER)
+    assert (code, out, live) == (0, "2\n39\n110\n63\n499500\n[1, 2]\nsome 5 none\n45\n", 0)
+
+
 def test_erased_ir_shape():
     prog = compile_program(ARITH, "prog.lean")
     names = {d.name for d in prog.fdecls}
@@ -161,9 +202,10 @@ def test_types_and_proofs_are_erased():
 
 
 @pytest.mark.parametrize("src,where,what", [
-    ("def inc (l : List Nat) : List Nat := l.map (fun x => x + 1)\n\n"
-     "def main : IO Unit := IO.println (inc [1, 2]).length\n", "prog.lean:1:0", "closures"),
-    ("axiom secret : Nat\n\ndef main : IO Unit := IO.println secret\n", "prog.lean:3:0", "'secret'"),
+    ("axiom secret : Nat\n\ndef helper (n : Nat) : Nat := secret + n\n\n"
+     "def main : IO Unit := IO.println (helper 1)\n", "prog.lean:3:0", "'secret' (axiom"),
+    ("def main : IO Unit := do\n  let out ← IO.getStdout\n  out.putStrLn \"hi\"\n", "prog.lean:1:0",
+     "'IO.getStdout' (opaque"),
 ])
 def test_unsupported_constructs_get_a_lean_style_error(src, where, what):
     with pytest.raises(FrontendError) as info:
@@ -186,12 +228,11 @@ def test_cli_run(tmp_path):
     good = tmp_path / "good.lean"
     good.write_text(ARITH)
     bad = tmp_path / "bad.lean"
-    bad.write_text("def inc (l : List Nat) : List Nat := l.map (fun x => x + 1)\n"
-                   "def main : IO Unit := IO.println (inc [1]).length\n")
+    bad.write_text("axiom secret : Nat\ndef main : IO Unit := IO.println secret\n")
     ok = subprocess.run([sys.executable, "-m", "nleanjit.cli", "run", str(good)], capture_output=True,
                         text=True, timeout=120)
     assert (ok.returncode, ok.stdout.splitlines()[:2]) == (0, ["3628800", "5050"])
     err = subprocess.run([sys.executable, "-m", "nleanjit.cli", "run", str(bad)], capture_output=True,
                          text=True, timeout=120)
     assert err.returncode == 1 and "Traceback" not in err.stderr
-    assert err.stderr.startswith(f"{bad}:1:0: error: code generation for closures")
+    assert err.stderr.startswith(f"{bad}:2:0: error: code generation for 'secret'")
