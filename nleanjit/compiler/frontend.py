@@ -9,6 +9,7 @@ yet" at the position of the declaration being compiled.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -106,5 +107,42 @@ def cmd_run(args) -> int:
               f"'main' with arguments is not supported yet", file=sys.stderr)
         return 1
     sys.stdout.flush()
-    result = run_in_jit(prog.fdecls, prog.externs, list(args.args), opt_level=args.opt)
-    return result.exit_code or 0
+    try:
+        return _run_with_big_stack(lambda: run_in_jit(prog.fdecls, prog.externs, list(args.args),
+                                                      opt_level=args.opt).exit_code or 0)
+    except Exception as err:  # a back-end failure on what erasure produced: our bug, said plainly
+        if os.environ.get("NLEANJIT_DEBUG"):
+            raise
+        print(f"{args.file}:1:0: error: internal compiler error: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+
+
+RUN_STACK_BYTES = 1 << 30
+
+
+def _run_with_big_stack(run) -> int:
+    """Run compiled code on a thread with a 1 GiB stack (reserved, not committed): the
+    prelude's non-tail-recursive functions (`List.length`, `List.map`) recurse once per
+    element, as Lean's own do before `@[csimp]` replaces them."""
+    import threading
+
+    out: list = []
+
+    def target():
+        try:
+            out.append(("ok", run()))
+        except BaseException as err:  # handed to the calling thread
+            out.append(("error", err))
+
+    old = threading.stack_size()
+    threading.stack_size(RUN_STACK_BYTES)
+    try:
+        t = threading.Thread(target=target, name="nleanjit-main")
+        t.start()
+    finally:
+        threading.stack_size(old)
+    t.join()
+    kind, value = out[0]
+    if kind == "error":
+        raise value
+    return value

@@ -232,6 +232,11 @@ def test_cli_run(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "nleanjit.cli", "run", str(good)], capture_output=True,
                         text=True, timeout=120)
     assert (ok.returncode, ok.stdout.splitlines()[:2]) == (0, ["3628800", "5050"])
+    deep = tmp_path / "deep.lean"  # List.range/length recurse once per element: needs the big stack
+    deep.write_text("def main : IO Unit := IO.println (List.range 200000).length\n")
+    ok = subprocess.run([sys.executable, "-m", "nleanjit.cli", "run", str(deep)], capture_output=True,
+                        text=True, timeout=120)
+    assert (ok.returncode, ok.stdout) == (0, "200000\n")
     err = subprocess.run([sys.executable, "-m", "nleanjit.cli", "run", str(bad)], capture_output=True,
                          text=True, timeout=120)
     assert err.returncode == 1 and "Traceback" not in err.stderr
