@@ -178,7 +178,7 @@ class CommandElab:
             for c in V.nodes(stx):
                 if c.kind != "end":
                     self._dispatch(c)
-        elif k in ("module_doc", "import", "prelude", "eof", "deriving_instance", "module", "notation", "infix", "infixl",
+        elif k in ("module_doc", "import", "prelude", "eof", "deriving_instance", "module", "deprecated_module", "notation", "infix", "infixl",
                    "infixr", "prefix", "postfix", "macro", "syntax", "macro_rules", "command_notation",
                    "declare_syntax_cat", "export"):
             if k == "deriving_instance":

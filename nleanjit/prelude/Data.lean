@@ -669,3 +669,13 @@ def UInt8.toChar (n : UInt8) : Char := Char.ofNat n.toNat
 @[extern "lean_strict_or"] def strictOr (b₁ b₂ : Bool) : Bool := or b₁ b₂
 /-- `b₁ && b₂` evaluating both sides (no short circuit). -/
 @[extern "lean_strict_and"] def strictAnd (b₁ b₂ : Bool) : Bool := and b₁ b₂
+
+/-! `Lean.Name` (hierarchical names, as in Lean's `Init/Prelude.lean`) -/
+
+inductive Lean.Name where
+  | anonymous : Lean.Name
+  | str (pre : Lean.Name) (str : String) : Lean.Name
+  | num (pre : Lean.Name) (i : Nat) : Lean.Name
+
+instance Lean.Name.instInhabited : Inhabited Lean.Name := ⟨Lean.Name.anonymous⟩
+def Lean.Name.mkSimple (s : String) : Lean.Name := Lean.Name.str Lean.Name.anonymous s
