@@ -44,7 +44,17 @@ def _add_run(sub) -> None:
     p.add_argument("file")
     p.add_argument("args", nargs="*")
     p.add_argument("--opt", type=int, default=0, choices=(0, 1, 2, 3), help="LLVM optimization level")
+    p.add_argument("--dump", metavar="STAGES", help="print stages on stderr: erased,reset_reuse,borrow,boxing,rc,expand_reset_reuse,llvm,llvm-opt")
     p.set_defaults(func=lambda a: _frontend().cmd_run(a))
+
+
+def _add_compile(sub) -> None:
+    p = sub.add_parser("compile", help="compile a Lean file's main to a native executable")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", metavar="EXE", help="the executable (default: the file's name without .lean)")
+    p.add_argument("--opt", type=int, default=2, choices=(0, 1, 2, 3), help="LLVM optimization level")
+    p.add_argument("--dump", metavar="STAGES", help="print stages: erased,reset_reuse,borrow,boxing,rc,expand_reset_reuse,llvm,llvm-opt")
+    p.set_defaults(func=lambda a: _frontend().cmd_compile(a))
 
 
 def _frontend():
@@ -89,7 +99,7 @@ def _fail(message: str) -> int:
     return 2
 
 
-SUBCOMMANDS = [_add_lex, _add_parse, _add_fmt, _add_check, _add_run, _add_conformance, _add_serve]
+SUBCOMMANDS = [_add_lex, _add_parse, _add_fmt, _add_check, _add_run, _add_compile, _add_conformance, _add_serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

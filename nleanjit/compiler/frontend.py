@@ -4,17 +4,21 @@ What goes in: a Lean file's text and name. What comes out: the `ir.Decl`s
 (externs first) of `main` and everything it calls, or a `FrontendError`
 carrying Lean-style messages (`file:line:col: error: …`): the elaborator's
 own errors, a missing `main`, or "code generation for X is not supported
-yet" at the position of the declaration being compiled.
+yet" at the position of the declaration being compiled. `cmd_run` and
+`cmd_compile` are `nleanjit run FILE [ARGS]` (JIT) and `nleanjit compile FILE
+-o EXE` (linked with the runtime), both with `--dump=erased,…,rc,llvm`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 
 from nleanjit.compiler.erase import Eraser, Unsupported
 from nleanjit.compiler.ir import types as T
+from nleanjit.compiler.pipeline import PASS_NAMES
 from nleanjit.kernel.errors import KernelError
 
 
@@ -83,18 +87,22 @@ def compile_program(source: str, file: str = "<input>", entry: str = "main") -> 
     return Program(decls, externs, fdecls)
 
 
-def cmd_run(args) -> int:
-    """`nleanjit run FILE [ARGS]`: compile `main` and run it through the JIT."""
-    import sys
+DUMPS = ("erased", *PASS_NAMES[1:], "llvm", "llvm-opt")  # `erased`: the IR before any pass
 
-    from nleanjit.codegen.driver import run_in_jit
 
+def _load(args) -> tuple[str, Program] | int:
+    """Read, elaborate and erase `args.file`; on failure print the messages and return 1."""
     try:
         with open(args.file, encoding="utf-8") as fh:
             source = fh.read()
     except OSError as err:
         print(f"nleanjit: error: cannot read {args.file}: {err.strerror}", file=sys.stderr)
         return 1
+    dump = [d for d in (args.dump or "").split(",") if d]
+    unknown = [d for d in dump if d not in DUMPS]
+    if unknown:
+        print(f"nleanjit: error: unknown dump '{unknown[0]}'; known: {', '.join(DUMPS)}", file=sys.stderr)
+        return 2
     try:
         prog = compile_program(source, args.file)
     except FrontendError as err:
@@ -102,19 +110,66 @@ def cmd_run(args) -> int:
             print(m, file=sys.stderr)
         return 1
     main = next(d for d in prog.fdecls if d.name == "main")
-    if main.params and len(main.params) != 1:
+    if len(main.params) != 1:
         print(f"{args.file}:{':'.join(map(str, _position(source, 'main') or (1, 0)))}: error: code generation for "
               f"'main' with arguments is not supported yet", file=sys.stderr)
         return 1
+    return source, prog
+
+
+def _print_dumps(args, prog: Program, dumps: dict[str, str]) -> None:
+    from nleanjit.compiler.ir.printer import format_decls
+
+    for name in [d for d in (args.dump or "").split(",") if d]:
+        text = format_decls(prog.fdecls) if name == "erased" else dumps.get(name, "")
+        print(f"-- {name}\n{text.rstrip()}\n", file=sys.stderr if args.command == "run" else sys.stdout)
+
+
+def _backend_dumps(args) -> tuple[str, ...]:
+    return tuple(d for d in (args.dump or "").split(",") if d and d != "erased")
+
+
+def _internal_error(args, err: Exception) -> int:
+    if os.environ.get("NLEANJIT_DEBUG"):
+        raise err
+    print(f"{args.file}:1:0: error: internal compiler error: {type(err).__name__}: {err}", file=sys.stderr)
+    return 1
+
+
+def cmd_run(args) -> int:
+    """`nleanjit run FILE [ARGS]`: compile `main` and run it through the JIT (dumps on stderr)."""
+    from nleanjit.codegen.driver import run_in_jit
+
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    _source, prog = loaded
     sys.stdout.flush()
     try:
-        return _run_with_big_stack(lambda: run_in_jit(prog.fdecls, prog.externs, list(args.args),
-                                                      opt_level=args.opt).exit_code or 0)
+        result = _run_with_big_stack(lambda: run_in_jit(prog.fdecls, prog.externs, list(args.args),
+                                                        opt_level=args.opt, dump=_backend_dumps(args)))
     except Exception as err:  # a back-end failure on what erasure produced: our bug, said plainly
-        if os.environ.get("NLEANJIT_DEBUG"):
-            raise
-        print(f"{args.file}:1:0: error: internal compiler error: {type(err).__name__}: {err}", file=sys.stderr)
-        return 1
+        return _internal_error(args, err)
+    _print_dumps(args, prog, result.dumps)
+    return result.exit_code or 0
+
+
+def cmd_compile(args) -> int:
+    """`nleanjit compile FILE -o EXE [--dump=…]`: a native executable linked with the runtime."""
+    from nleanjit.codegen.driver import compile_to_executable
+
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    _source, prog = loaded
+    output = args.output or os.path.splitext(os.path.basename(args.file))[0]
+    try:
+        result = compile_to_executable(prog.fdecls, prog.externs, output, opt_level=args.opt,
+                                       dump=_backend_dumps(args))
+    except Exception as err:
+        return _internal_error(args, err)
+    _print_dumps(args, prog, result.dumps)
+    return 0
 
 
 RUN_STACK_BYTES = 1 << 30

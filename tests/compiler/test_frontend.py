@@ -241,3 +241,20 @@ def test_cli_run(tmp_path):
                          text=True, timeout=120)
     assert err.returncode == 1 and "Traceback" not in err.stderr
     assert err.stderr.startswith(f"{bad}:2:0: error: code generation for 'secret'")
+
+
+def test_cli_compile_executable_and_dumps(tmp_path):
+    src = tmp_path / "prog.lean"
+    src.write_text(HIGHER_ORDER)
+    exe = tmp_path / "prog"
+    res = subprocess.run([sys.executable, "-m", "nleanjit.cli", "compile", str(src), "-o", str(exe),
+                          "--dump=erased,rc"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    erased, rc = res.stdout.split("-- rc\n")
+    assert erased.startswith("-- erased\ndef main (x_1 : tobj)") and "inc._lam_" in erased
+    assert "dec " in rc and "dec " not in erased
+    run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout) == (0, "2\n39\n110\n63\n499500\n[1, 2]\nsome 5 none\n45\n")
+    bad = subprocess.run([sys.executable, "-m", "nleanjit.cli", "compile", str(src), "--dump=nope"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "unknown dump 'nope'" in bad.stderr and "Traceback" not in bad.stderr
