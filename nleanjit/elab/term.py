@@ -1087,18 +1087,22 @@ class TermElab:
             tree = ("rel", op, self._leaves(stx.children[0], leaves), self._leaves(stx.children[-1], leaves), stx)
         else:
             tree = self._leaves(stx, leaves)
-        values: list[Expr] = []
-        for leaf_stx, is_exp, kind in leaves:
+        values: list = []
+        later = []  # leaves that need their expected type (`{ x := 1 }`, `⟨a, b⟩`, `.c`): elaborated last
+        for i, (leaf_stx, is_exp, kind) in enumerate(leaves):
             if kind == "neg":
                 inner = [c for c in leaf_stx.children if type(c) is Node][0]
                 v = self._elab_leaf(inner)
                 values.append(("neg", v, leaf_stx))
+            elif not is_exp and _needs_expected(leaf_stx):
+                values.append(("v", None, leaf_stx))
+                later.append(i)
             else:
                 values.append(("v", self._elab_leaf(leaf_stx), leaf_stx))
         # the "maximal" type among the leaves; unknown leaf types are unified with it
         max_type = None
         for (kind, v, _), (_, is_exp, _) in zip(values, leaves):
-            if is_exp:
+            if is_exp or v is None:
                 continue
             t = self.mctx.instantiate(self.infer(v))
             if type(X.get_app_fn(t)) is not MVar:
@@ -1108,6 +1112,9 @@ class TermElab:
             exp = self.mctx.instantiate(expected)
             if type(X.get_app_fn(exp)) is not MVar:
                 max_type = exp
+        for i in later:
+            kind, _, leaf_stx = values[i]
+            values[i] = (kind, self.elab(leaf_stx, max_type), leaf_stx)
         if max_type is not None:
             for (kind, v, _), (_, is_exp, _) in zip(values, leaves):
                 if is_exp:
@@ -1732,6 +1739,16 @@ def _abstract_term(e: Expr, t: Expr) -> Expr | None:
 
     body = X.replace(X.lift_loose_bvars(e, 0, 1), fn)
     return body if found else None
+
+
+def _needs_expected(stx) -> bool:
+    """An operand that cannot be elaborated without its type: `{ x := 1 }`, `⟨a, b⟩`, `.c`."""
+    while type(stx) is Node and stx.kind == "paren":
+        inner = [c for c in stx.children if type(c) is Node]
+        if len(inner) != 1:
+            return False
+        stx = inner[0]
+    return type(stx) is Node and stx.kind in ("structinst", "anonymous_ctor", "dot_ident")
 
 
 def _postponed_syntax(a) -> bool:

@@ -52,3 +52,8 @@ example : reprStr ({ x := 1, y := -2 } : Point) = "{ x := 1, y := -2 }" := rfl
 example : ((default : Point) == ({ x := 0, y := 0 } : Point)) = true := rfl
 def treeEq : Bool := Tree.node .leaf 3 .leaf == Tree.leaf
 def showTree : String := reprStr (Tree.node .leaf 3 .leaf)
+
+-- operands that need their type take it from the other side of the operator
+example : (({ x := 1, y := 2 } : Point) == { x := 1, y := 2 }) = true := rfl
+example : (Color.red == .red) = true := rfl
+example : ((1, 2) == ⟨1, 2⟩) = true := rfl
