@@ -222,7 +222,7 @@ def elab_inductive(cmd, view: V.InductiveView) -> None:
     for (cv, _, _), ct in zip(result, ctor_types):
         ct = _replace_fvar(ct, ind_fv, _const_applied_marker(const))
         final_ctors.append(Constructor(f"{name}.{V.strip_guillemets(cv.name_tok.text)}", _fix_ind_refs(ct, ind_fv, const, len(params))))
-    num_params = _promote_fixed_indices(ind_type, [c.type for c in final_ctors], len(params))
+    num_params = _promote_fixed_indices(ind_type, [c.type for c in final_ctors], len(params), name)
     decl = InductiveDecl(tuple(lparams), num_params, (InductiveType(name, ind_type, tuple(final_ctors)),), view.modifiers.is_unsafe)
     cmd.add_decl(decl, view.syntax)
     cmd.eenv.register_namespace(name)
@@ -287,7 +287,24 @@ def as_type_level(lvl: L.Level) -> L.Level:
     return lvl
 
 
-def _promote_fixed_indices(ind_type: Expr, ctor_types: list[Expr], nparams: int) -> int:
+def _same_index_everywhere(e: Expr, name: str, pos: int, var: int) -> bool:
+    """Every application of the type being declared (`name`) in `e` has `BVar(var)` (shifted
+    under binders) at argument `pos`."""
+    bad = []
+
+    def fn(x, off):
+        if type(x) is App:
+            h, args = X.get_app_fn_args(x)
+            if type(h) is Const and h.name == name and len(args) > pos and args[pos] != X.BVar(var + off):
+                bad.append(x)
+        return None
+
+    X.replace(e, fn)
+    return not bad
+
+
+
+def _promote_fixed_indices(ind_type: Expr, ctor_types: list[Expr], nparams: int, name: str) -> int:
     """Lean's `fixedIndicesToParams`: index `i` (right after the parameters) becomes a parameter
     when every constructor takes, right after the parameters, an argument of the same type and
     returns the type with exactly that argument at position `i`."""
@@ -310,14 +327,17 @@ def _promote_fixed_indices(ind_type: Expr, ctor_types: list[Expr], nparams: int)
             if type(c) is not Pi or c.type != idx_type:
                 ok = False
                 break
-            # conclusion: count binders from here
+            # conclusion: count binders from here; recursive occurrences in the arguments must
+            # use the same argument too (`step : r a b → R r b → R r a` keeps its index)
             depth = 0
             body = c
             while type(body) is Pi:
                 body = body.body
                 depth += 1
+                if type(body) is Pi and not _same_index_everywhere(body.type, name, nparams, depth - 1):
+                    ok = False
             args = X.get_app_args(body)
-            if len(args) <= nparams or args[nparams] != X.BVar(depth - 1):
+            if not ok or len(args) <= nparams or args[nparams] != X.BVar(depth - 1):
                 ok = False
                 break
         if not ok:

@@ -57,3 +57,15 @@ def showTree : String := reprStr (Tree.node .leaf 3 .leaf)
 example : (({ x := 1, y := 2 } : Point) == { x := 1, y := 2 }) = true := rfl
 example : (Color.red == .red) = true := rfl
 example : ((1, 2) == ⟨1, 2⟩) = true := rfl
+
+-- an index that recursive occurrences vary stays an index; constructor names are auto-bound
+inductive Steps {α : Type} (r : α → α → Prop) : α → Prop where
+  | step : r a b → Steps r b → Steps r a
+
+inductive Vec (α : Type u) : Nat → Type u where
+  | nil : Vec α 0
+  | cons (head : α) (tail : Vec α n) : Vec α (n + 1)
+
+def Vec.toList : Vec α n → List α
+  | .nil => []
+  | .cons a v => a :: v.toList
