@@ -37,7 +37,10 @@ into "code generation for … is not supported yet".
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from nleanjit.compiler import builtins
@@ -83,16 +86,45 @@ IO_EXTERNS = {  # (name, IR name): our runtime's print functions take (string, w
 }
 
 
+_EXTERN_ATTR = re.compile(r'@\[[^\]]*\bextern\s+"(\w+)"[^\]]*\]\s*(?:(?:protected|private|noncomputable|unsafe)\s+)*'
+                          r'(?:def|opaque|abbrev)\s+([\w.!?\']+)')
+_EXTERN_CMD = re.compile(r'^attribute\s+\[extern\s+"(\w+)"\]\s+([\w.!?\']+)', re.M)
+
+
+@functools.lru_cache(maxsize=1)
+def prelude_extern_symbols() -> dict[str, str]:
+    """`@[extern "sym"]` symbols as written in `nleanjit/prelude/*.lean` (the elaborator
+    records only the attribute's name, not its symbol)."""
+    out: dict[str, str] = {}
+    for path in sorted((Path(__file__).parent.parent / "prelude").glob("*.lean")):
+        text = path.read_text(encoding="utf-8")
+        for rx in (_EXTERN_ATTR, _EXTERN_CMD):
+            for m in rx.finditer(text):
+                out.setdefault(m.group(2), m.group(1))
+    return out
+
+
 def extern_for(name: str) -> T.Extern | None:
     sym = NAT_BINARY.get(name) or OTHER_EXTERNS.get(name)
     if sym:
         return builtins.extern_decl(name, sym)
-    return IO_EXTERNS.get(name)
+    if name in IO_EXTERNS:
+        return IO_EXTERNS[name]
+    sym = prelude_extern_symbols().get(name)
+    return builtins.extern_decl(name, sym) if sym else None
+
+
+# Types whose runtime representation is not their Lean model (a runtime string,
+# array or machine integer): building, projecting or matching them through the
+# model's constructor would read the wrong memory.
+RUNTIME_REPR = ("String", "Array", "ByteArray", "Char", "Float", "Substring",
+                "UInt8", "UInt16", "UInt32", "UInt64", "USize")
 
 
 UNFOLD_ATTRS = ("reducible", "inline", "always_inline", "macro_inline")
 BOOL_LIKE = ("Bool", "Decidable")
-SCALAR_TYPES = {"Bool": U8, "Decidable": U8, "Nat": TO}
+SCALAR_TYPES = {"Bool": U8, "Decidable": U8, "Nat": TO, "UInt8": U8, "UInt16": T.IRType.UINT16,
+                "UInt32": T.IRType.UINT32, "UInt64": T.IRType.UINT64, "USize": T.IRType.USIZE}
 
 
 @dataclass
@@ -266,6 +298,7 @@ class Eraser:
             info = self.env.find(head.name)
             if isinstance(info, ConstructorInfo) and len(args) == info.num_params + info.num_fields:
                 return self.lower(fn, args[info.num_params + e.idx], k)
+        self.check_repr(e.struct, fn)
         ind = self.env.get(e.struct)
         ctor = self.env.get(ind.constructors[0])
         relevant = self.ctor_fields(ctor.name)
@@ -380,12 +413,21 @@ class Eraser:
     def lower_extern(self, fn: _Fn, name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
         ext = extern_for(name)
         self.externs[name] = ext
-        n = len(ext.params)
+        # IO.println/print arrive here already as (string, world)
+        relevant = [True] * len(ext.params) if name in IO_EXTERNS else self.arity(name)
+        if sum(relevant) != len(ext.params):
+            raise Unsupported(f"'{name}' (its extern takes {len(ext.params)} arguments, the definition "
+                              f"{sum(relevant)})", fn.name)
+        n = len(relevant)
+        kept = [a for a, r in zip(args, relevant) if r]
         if len(args) < n:  # a closure over the extern
-            return self.lower_args(fn, args, lambda xs: self.let(fn, O, T.PAp(name, tuple(xs)), k))
+            if not all(relevant[len(args):]):
+                raise Unsupported(f"'{name}' partially applied before a type or proof argument", fn.name)
+            return self.lower_args(fn, kept, lambda xs: self.let(fn, O, T.PAp(name, tuple(xs)), k))
         if len(args) > n:
-            raise Unsupported(f"'{name}' applied to {len(args)} arguments", fn.name)
-        return self.lower_args(fn, args, lambda xs: self.let(fn, ext.ty, T.FAp(name, tuple(xs)), k))
+            return self.lower_args(fn, kept, lambda xs: self.let(
+                fn, O, T.FAp(name, tuple(xs)), lambda f: self.apply_value(fn, f, args[n:], None, k)))
+        return self.lower_args(fn, kept, lambda xs: self.let(fn, ext.ty, T.FAp(name, tuple(xs)), k))
 
     def lower_call(self, fn: _Fn, name: str, args: list[X.Expr], ty: X.Expr, k: Kont) -> T.FnBody:
         info = self.env.find(name)
@@ -466,7 +508,12 @@ class Eraser:
         self.values.update(saved)
         return self.let(fn, O, T.PAp(name, tuple(v for _, v in captured)), k)
 
+    def check_repr(self, type_name: str, fn: _Fn) -> None:
+        if type_name in RUNTIME_REPR:
+            raise Unsupported(f"the representation of '{type_name}' (its constructor, fields or match)", fn.name)
+
     def lower_ctor(self, fn: _Fn, info: ConstructorInfo, args: list[X.Expr], k: Kont) -> T.FnBody:
+        self.check_repr(info.induct, fn)
         if len(args) != info.num_params + info.num_fields:
             raise Unsupported(f"constructor '{info.name}' partially applied", fn.name)
         relevant = self.ctor_fields(info.name)
@@ -515,6 +562,7 @@ class Eraser:
         return self.lower(fn, dec, branches)
 
     def lower_cases(self, fn: _Fn, e: X.Expr, ind_name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
+        self.check_repr(ind_name, fn)
         ind = self.env.get(ind_name)
         if ind.num_indices or len(ind.all) > 1:
             raise Unsupported(f"'{ind_name}.casesOn' (indexed or mutual inductive)", fn.name)
@@ -594,6 +642,7 @@ class Eraser:
     def lower_rec(self, fn: _Fn, e: X.Expr, rec_name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
         rec = self.env.get(rec_name)
         ind = self.env.get(rec.major_induct or rec_name[:-4])
+        self.check_repr(ind.name, fn)
         if rec.num_indices or rec.num_motives != 1 or len(ind.all) > 1:
             raise Unsupported(f"'{rec_name}' (indexed, mutual or nested)", fn.name)
         major_idx = rec.major_idx

@@ -35,6 +35,7 @@ class Program:
     decls: list[T.Decl]
     externs: list[T.Extern]
     fdecls: list[T.FDecl]
+    main_returns_uint32: bool = False
 
 
 def _position(source: str, decl: str) -> tuple[int, int] | None:
@@ -84,7 +85,18 @@ def compile_program(source: str, file: str = "<input>", entry: str = "main") -> 
         raise FrontendError([f"{file}:{line}:{col}: error: code generation failed for '{decl}': {err}"])
     externs = [d for d in decls if isinstance(d, T.Extern)]
     fdecls = [d for d in decls if isinstance(d, T.FDecl)]
-    return Program(decls, externs, fdecls)
+    return Program(decls, externs, fdecls, _returns_uint32(res.eenv.env.get(entry).type))
+
+
+def _returns_uint32(ty) -> bool:
+    """`… → IO UInt32` (the exit code)."""
+    from nleanjit.kernel import expr as X
+
+    while isinstance(ty, X.Pi):
+        ty = ty.body
+    head, args = X.get_app_fn_args(ty)
+    return (isinstance(head, X.Const) and head.name == "IO" and len(args) == 1
+            and isinstance(args[0], X.Const) and args[0].name == "UInt32")
 
 
 DUMPS = ("erased", *PASS_NAMES[1:], "llvm", "llvm-opt")  # `erased`: the IR before any pass
@@ -110,11 +122,17 @@ def _load(args) -> tuple[str, Program] | int:
             print(m, file=sys.stderr)
         return 1
     main = next(d for d in prog.fdecls if d.name == "main")
-    if len(main.params) != 1:
+    if len(main.params) not in (1, 2):  # (world) or (args : List String) (world)
         print(f"{args.file}:{':'.join(map(str, _position(source, 'main') or (1, 0)))}: error: code generation for "
-              f"'main' with arguments is not supported yet", file=sys.stderr)
+              f"this type of 'main' is not supported yet", file=sys.stderr)
         return 1
     return source, prog
+
+
+def _entry_flags(prog: Program) -> dict:
+    """`main (args : List String)` takes the command line; `IO UInt32` gives the exit code."""
+    main = next(d for d in prog.fdecls if d.name == "main")
+    return {"takes_args": len(main.params) == 2, "returns_uint32": prog.main_returns_uint32}
 
 
 def _print_dumps(args, prog: Program, dumps: dict[str, str]) -> None:
@@ -147,7 +165,8 @@ def cmd_run(args) -> int:
     sys.stdout.flush()
     try:
         result = _run_with_big_stack(lambda: run_in_jit(prog.fdecls, prog.externs, list(args.args),
-                                                        opt_level=args.opt, dump=_backend_dumps(args)))
+                                                        opt_level=args.opt, dump=_backend_dumps(args),
+                                                        **_entry_flags(prog)))
     except Exception as err:  # a back-end failure on what erasure produced: our bug, said plainly
         return _internal_error(args, err)
     _print_dumps(args, prog, result.dumps)
@@ -165,7 +184,7 @@ def cmd_compile(args) -> int:
     output = args.output or os.path.splitext(os.path.basename(args.file))[0]
     try:
         result = compile_to_executable(prog.fdecls, prog.externs, output, opt_level=args.opt,
-                                       dump=_backend_dumps(args))
+                                       dump=_backend_dumps(args), **_entry_flags(prog))
     except Exception as err:
         return _internal_error(args, err)
     _print_dumps(args, prog, result.dumps)

@@ -180,6 +180,34 @@ def test_closures_partial_applications_dictionaries_and_loops(tmp_path):
     assert (code, out, live) == (0, "2\n39\n110\n63\n499500\n[1, 2]\nsome 5 none\n45\n", 0)
 
 
+MACHINE = """
+def w (x : UInt64) : UInt64 := x * 3 + 1
+
+def fill (a : Array Nat) (n : Nat) : Array Nat := match n with
+  | 0 => a
+  | k+1 => fill (a.push k) k
+
+def sumArr (a : Array Nat) : Nat := a.foldl (· + ·) 0
+
+def main : IO Unit := do
+  IO.println (w 5).toNat
+  IO.println (w 0xFFFFFFFFFFFFFFFF).toNat
+  let a := fill #[] 1000
+  IO.println a.size
+  IO.println (a[3]!)
+  IO.println (sumArr a)
+  IO.println ((a.set! 0 42)[0]!)
+  IO.println ("abc".length + (if "ab" == "ab" then 1 else 0))
+"""
+
+
+def test_prelude_externs_uint_array_string(tmp_path):
+    # `@[extern "lean_…"]` symbols read from the prelude: UInt64 wraps, arrays are runtime arrays
+    code, out, live = run_lean(tmp_path, MACHINE)
+    assert (code, live) == (0, 0)
+    assert out.split() == ["16", str((2 ** 64 - 1) * 3 + 1 & (2 ** 64 - 1)), "1000", "996", "499500", "42", "4"]
+
+
 def test_erased_ir_shape():
     prog = compile_program(ARITH, "prog.lean")
     names = {d.name for d in prog.fdecls}
@@ -206,8 +234,13 @@ def test_types_and_proofs_are_erased():
      "def main : IO Unit := IO.println (helper 1)\n", "prog.lean:3:0", "'secret' (axiom"),
     ("def main : IO Unit := do\n  let out ← IO.getStdout\n  out.putStrLn \"hi\"\n", "prog.lean:1:0",
      "'IO.getStdout' (opaque"),
+    # a runtime representation reached through its Lean model (a string's `data` list)
+    ("def main : IO Unit := IO.println (f \"abc\")\n", None, None),
 ])
 def test_unsupported_constructs_get_a_lean_style_error(src, where, what):
+    if where is None:
+        src = "def f (s : String) : Nat := s.data.length\n\n" + src
+        where, what = "prog.lean:1:0", "the representation of 'String'"
     with pytest.raises(FrontendError) as info:
         compile_program(src, "prog.lean")
     (msg,) = info.value.messages
@@ -237,6 +270,12 @@ def test_cli_run(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "nleanjit.cli", "run", str(deep)], capture_output=True,
                         text=True, timeout=120)
     assert (ok.returncode, ok.stdout) == (0, "200000\n")
+    code = tmp_path / "code.lean"  # main (args : List String) : IO UInt32
+    code.write_text("def main (args : List String) : IO UInt32 := do\n"
+                    "  IO.println (String.join args)\n  return (UInt32.ofNat args.length) + 40\n")
+    ok = subprocess.run([sys.executable, "-m", "nleanjit.cli", "run", str(code), "a", "bc"], capture_output=True,
+                        text=True, timeout=120)
+    assert (ok.returncode, ok.stdout) == (42, "abc\n")
     err = subprocess.run([sys.executable, "-m", "nleanjit.cli", "run", str(bad)], capture_output=True,
                          text=True, timeout=120)
     assert err.returncode == 1 and "Traceback" not in err.stderr
