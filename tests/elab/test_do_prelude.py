@@ -76,3 +76,15 @@ def test_deriving_missing_instance_is_reported_where_used():
     r = check_source(src, "t.lean")
     assert [m.span.line for m in r.messages if m.severity == "error"] == [4]
     assert "failed to synthesize\n  BEq P" in r.messages[0].text
+
+
+def test_truncated_and_garbled_do_programs_give_messages_not_crashes():
+    """Every cut of the `do` program (and a line dropped from each block) elaborates to messages:
+    no exception, no "internal error"."""
+    lines = (PROGRAMS / "do_good.lean").read_text(encoding="utf-8").splitlines()
+    variants = ["\n".join(lines[:n]) for n in range(3, len(lines), 16)]
+    variants += ["\n".join(lines[:n] + lines[n + 1 :]) for n in range(4, len(lines), 23)]
+    for src in variants:
+        r = check_source(src, "cut.lean")
+        internal = [m.to_lean() for m in r.messages if "internal error" in m.text]
+        assert internal == [], internal
