@@ -182,6 +182,15 @@ def _conclusion(te, t):
 def tac_apply(st, g, stx):
     te = st.te
     term = _term_arg(stx)
+    if type(term) is Node and term.kind == "dot_ident":
+        # `apply .inl`: as in Lean, a dotted name is resolved in the namespace of the goal's head
+        gt = te.whnf(st.goal_type(g))
+        head = X.get_app_fn(gt)
+        if type(head) is Const:
+            short = "".join(t.text for t in V.tokens(term) if t.kind == "ident")
+            f = te._mk_const(term, f"{head.name}.{short}", None)
+            _apply_term(st, g, f, stx, term)
+            return
     f = te.elab_core(term, None)
     te.synthesize_pending()
     _apply_term(st, g, st.mctx.instantiate(f), stx, term)

@@ -69,3 +69,7 @@ inductive Vec (α : Type u) : Nat → Type u where
 def Vec.toList : Vec α n → List α
   | .nil => []
   | .cons a v => a :: v.toList
+
+example (h : P) : P ∨ Q := by
+  apply .inl
+  exact h
