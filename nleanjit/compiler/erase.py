@@ -76,13 +76,16 @@ NAT_BINARY = {"Nat.add": "lean_nat_add", "Nat.sub": "lean_nat_sub", "Nat.mul": "
               "Nat.gcd": "lean_nat_gcd", "Nat.beq": "lean_nat_dec_eq", "Nat.ble": "lean_nat_dec_le",
               "Nat.blt": "lean_nat_dec_lt", "Nat.decEq": "lean_nat_dec_eq", "Nat.decLt": "lean_nat_dec_lt",
               "Nat.decLe": "lean_nat_dec_le"}
-OTHER_EXTERNS = {"Nat.repr": "lean_nat_repr", "String.append": "lean_string_append",
+OTHER_EXTERNS = {"Nat.repr": "lean_nat_repr", "String.append": "lean_string_append", "String.push": "lean_string_push",
                  "String.length": "lean_string_length", "String.decEq": "lean_string_dec_eq"}
 IO_EXTERNS = {  # (name, IR name): our runtime's print functions take (string, world)
     "IO.println": T.Extern("IO.println", (T.Param(T.VarId(1), True, O), T.Param(T.VarId(2), True, O)), O,
                            "nl_io_put_str_ln"),
     "IO.print": T.Extern("IO.print", (T.Param(T.VarId(1), True, O), T.Param(T.VarId(2), True, O)), O,
                          "nl_io_put_str"),
+    # a runtime string ↔ its model `String.mk (data : List Char)`
+    "String.mk": T.Extern("String.mk", (T.Param(T.VarId(1), False, O),), O, "nl_string_of_list"),
+    "String.data": T.Extern("String.data", (T.Param(T.VarId(1), True, O),), O, "nl_string_to_list"),
 }
 
 
@@ -117,7 +120,7 @@ def extern_for(name: str) -> T.Extern | None:
 # Types whose runtime representation is not their Lean model (a runtime string,
 # array or machine integer): building, projecting or matching them through the
 # model's constructor would read the wrong memory.
-RUNTIME_REPR = ("String", "Array", "ByteArray", "Char", "Float", "Substring",
+RUNTIME_REPR = ("Array", "ByteArray", "Float", "Substring", "FloatArray",
                 "UInt8", "UInt16", "UInt32", "UInt64", "USize")
 
 
@@ -162,6 +165,7 @@ class Eraser:
         self.instances = {i.name for infos in eenv.instances.values() for i in infos}
         self.unfoldable = set().union(*(eenv.attributes.get(a, set()) for a in UNFOLD_ATTRS))
         self.aux_count = 0
+        self._trivial: dict[str, int | None] = {}
         self.origin: dict[str, str] = {}  # a definition → the root definition that first needed it
         self.current = ""
 
@@ -193,13 +197,32 @@ class Eraser:
 
     def ir_type(self, ty: X.Expr) -> T.IRType:
         w = self.tc.whnf(ty)
-        head = X.get_app_fn(w)
+        head, args = X.get_app_fn_args(w)
         if isinstance(head, X.Const):
             if head.name in SCALAR_TYPES:
                 return SCALAR_TYPES[head.name]
             if head.name == "String":
                 return O
+            field = self.trivial_field(head.name)
+            if field is not None:  # represented as its one relevant field
+                ind = self.env.get(head.name)
+                return self.field_types(ind.constructors[0], args[:ind.num_params])[field]
         return TO
+
+    def trivial_field(self, type_name: str) -> int | None:
+        """Lean's trivial structures: one constructor, not recursive, no indices and exactly
+        one relevant field (`Fin`, `Subtype`, `Char`): represented as that field."""
+        if type_name in self._trivial:
+            return self._trivial[type_name]
+        self._trivial[type_name] = None
+        ind = self.env.find(type_name)
+        if (isinstance(ind, InductiveInfo) and len(ind.constructors) == 1 and not ind.num_indices
+                and not ind.is_rec and type_name not in RUNTIME_REPR and type_name not in SCALAR_TYPES
+                and len(ind.all) == 1):
+            relevant = self.ctor_fields(ind.constructors[0])
+            if sum(relevant) == 1:
+                self._trivial[type_name] = relevant.index(True)
+        return self._trivial[type_name]
 
     def type_of(self, e: X.Expr) -> X.Expr:
         return self.tc.infer(e)
@@ -299,6 +322,11 @@ class Eraser:
             if isinstance(info, ConstructorInfo) and len(args) == info.num_params + info.num_fields:
                 return self.lower(fn, args[info.num_params + e.idx], k)
         self.check_repr(e.struct, fn)
+        if e.struct == "String":  # the model's one field: the list of characters
+            return self.lower_extern(fn, "String.data", [e.expr], k)
+        field = self.trivial_field(e.struct)
+        if field is not None:
+            return self.lower(fn, e.expr, k) if e.idx == field else k(T.IRRELEVANT)
         ind = self.env.get(e.struct)
         ctor = self.env.get(ind.constructors[0])
         relevant = self.ctor_fields(ctor.name)
@@ -516,6 +544,9 @@ class Eraser:
         self.check_repr(info.induct, fn)
         if len(args) != info.num_params + info.num_fields:
             raise Unsupported(f"constructor '{info.name}' partially applied", fn.name)
+        field = self.trivial_field(info.induct)
+        if field is not None:
+            return self.lower(fn, args[info.num_params + field], k)
         relevant = self.ctor_fields(info.name)
         fields = [a for a, r in zip(args[info.num_params:], relevant) if r]
         ci = T.CtorInfo(info.name, info.cidx, size=len(fields))
@@ -582,6 +613,15 @@ class Eraser:
         """`case x` with one alternative per constructor; `ih(field_var)` gives the
         induction hypothesis of a recursive field (recursors) or None (casesOn)."""
         name = ind.name
+        if name == "String":  # no case: the one field is the list of characters
+            self.externs["String.data"] = extern_for("String.data")
+            return self.let(fn, O, T.FAp("String.data", (x,)), lambda data: self.apply_minor(
+                fn, minors[0], [(data, None)], extra, k))
+        field = self.trivial_field(name)
+        if field is not None:  # no case: the value is the field
+            n = self.env.get(ind.constructors[0]).num_fields
+            vals = [(x if i == field else T.IRRELEVANT, None) for i in range(n)]
+            return self.apply_minor(fn, minors[0], vals, extra, k)
         if name == "Nat":
             zero, succ = minors
 

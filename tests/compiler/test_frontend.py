@@ -198,6 +198,8 @@ def main : IO Unit := do
   IO.println (sumArr a)
   IO.println ((a.set! 0 42)[0]!)
   IO.println ("abc".length + (if "ab" == "ab" then 1 else 0))
+  IO.println ("41".toNat! + 1)
+  IO.println (("ab".push (Char.ofNat 99)).data.length)
 """
 
 
@@ -205,7 +207,7 @@ def test_prelude_externs_uint_array_string(tmp_path):
     # `@[extern "lean_…"]` symbols read from the prelude: UInt64 wraps, arrays are runtime arrays
     code, out, live = run_lean(tmp_path, MACHINE)
     assert (code, live) == (0, 0)
-    assert out.split() == ["16", str((2 ** 64 - 1) * 3 + 1 & (2 ** 64 - 1)), "1000", "996", "499500", "42", "4"]
+    assert out.split() == ["16", str((2 ** 64 - 1) * 3 + 1 & (2 ** 64 - 1)), "1000", "996", "499500", "42", "4", "42", "3"]
 
 
 def test_erased_ir_shape():
@@ -234,13 +236,13 @@ def test_types_and_proofs_are_erased():
      "def main : IO Unit := IO.println (helper 1)\n", "prog.lean:3:0", "'secret' (axiom"),
     ("def main : IO Unit := do\n  let out ← IO.getStdout\n  out.putStrLn \"hi\"\n", "prog.lean:1:0",
      "'IO.getStdout' (opaque"),
-    # a runtime representation reached through its Lean model (a string's `data` list)
-    ("def main : IO Unit := IO.println (f \"abc\")\n", None, None),
+    # a runtime representation reached through its Lean model (an array's list)
+    ("def main : IO Unit := IO.println (f #[1, 2])\n", None, None),
 ])
 def test_unsupported_constructs_get_a_lean_style_error(src, where, what):
     if where is None:
-        src = "def f (s : String) : Nat := s.data.length\n\n" + src
-        where, what = "prog.lean:1:0", "the representation of 'String'"
+        src = "def f (a : Array Nat) : Nat := match a with\n  | ⟨l⟩ => l.length\n\n" + src
+        where, what = "prog.lean:1:0", "the representation of 'Array'"
     with pytest.raises(FrontendError) as info:
         compile_program(src, "prog.lean")
     (msg,) = info.value.messages
