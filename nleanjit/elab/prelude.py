@@ -72,6 +72,11 @@ def build_prelude():
         for d in res.diagnostics:
             if d.severity == "error":
                 errors.append(str(d))
+        if name == "Core.lean" and eenv.env.find("Quot") is None:
+            # Lean's `init_quot` (in `Init/Core.lean`): the kernel's quotient constants, once `Eq` exists
+            from nleanjit.kernel.declaration import QuotDecl
+
+            eenv.env.add(QuotDecl())
         cmd = CommandElab(eenv, f"prelude/{name}")
         cmd.elab_module(res.tree)
         errors.extend(m.to_lean() for m in cmd.messages if m.severity == "error")

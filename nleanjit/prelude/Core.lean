@@ -7,6 +7,20 @@ expect: `String.mk (List Char)` and `Char.ofNat n` (docs/KERNEL.md, divergence 1
 -/
 universe u v w
 
+/-! Quotients (the kernel's `Quot`, `Quot.mk`, `Quot.lift`, `Quot.ind` come from `init_quot`),
+propositional and function extensionality, choice -/
+
+axiom propext {a b : Prop} : Iff a b → Eq a b
+
+axiom Quot.sound {α : Sort u} {r : α → α → Prop} {a b : α} : r a b → Eq (Quot.mk r a) (Quot.mk r b)
+
+theorem funext {α : Sort u} {β : α → Sort v} {f g : (x : α) → β x} (h : (x : α) → Eq (f x) (g x)) : Eq f g :=
+  congrArg (fun (q : Quot (fun (f g : (x : α) → β x) => (x : α) → Eq (f x) (g x))) (x : α) =>
+      Quot.lift (fun (f : (x : α) → β x) => f x) (fun _ _ h' => h' x) q)
+    (Quot.sound (r := fun (f g : (x : α) → β x) => (x : α) → Eq (f x) (g x)) h)
+
+axiom Classical.choice {α : Sort u} : Nonempty α → α
+
 structure Prod (α : Type u) (β : Type v) where
   fst : α
   snd : β

@@ -73,3 +73,11 @@ def Vec.toList : Vec α n → List α
 example (h : P) : P ∨ Q := by
   apply .inl
   exact h
+
+-- quotients and extensionality from the prelude (Lean's `init_quot`, `propext`, `funext`)
+example : (fun (n : Nat) => n + 0) = (fun n => n) := funext (fun _ => rfl)
+example (p : Prop) (h : p) : p = True := propext ⟨fun _ => trivial, fun _ => h⟩
+def Parity := Quot (fun (a b : Nat) => a % 2 = b % 2)
+def Parity.isEven (q : Parity) : Bool :=
+  Quot.lift (fun n => n % 2 == 0) (fun a b (h : a % 2 = b % 2) => congrArg (fun k => k == 0) h) q
+example : Parity.isEven (Quot.mk _ 4) = true := rfl
