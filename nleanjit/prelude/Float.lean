@@ -58,7 +58,7 @@ class OfScientific (α : Type u) where
 @[extern "lean_float_to_uint32"] opaque Float.toUInt32 : Float → UInt32 := fun _ => 0
 @[extern "lean_float_to_uint64"] opaque Float.toUInt64 : Float → UInt64 := fun _ => 0
 @[extern "lean_float_to_usize"] opaque Float.toUSize : Float → USize := fun _ => 0
-@[extern "lean_uint64_to_float"] opaque UInt64.toFloat : UInt64 → Float := fun _ => default
+def UInt64.toFloat (n : UInt64) : Float := Float.ofNat n.toNat
 @[extern "lean_float_to_bits"] opaque Float.toBits : Float → UInt64 := fun _ => 0
 
 def Float.ofInt : Int → Float
