@@ -622,6 +622,8 @@ class Eraser:
             n = self.env.get(ind.constructors[0]).num_fields
             vals = [(x if i == field else T.IRRELEVANT, None) for i in range(n)]
             return self.apply_minor(fn, minors[0], vals, extra, k)
+        if name == "Int":
+            return self.int_cases(fn, x, minors, extra, k)
         if name == "Nat":
             zero, succ = minors
 
@@ -657,6 +659,26 @@ class Eraser:
             size = sum(relevant)
             alts.append(T.AltCtor(T.CtorInfo(cname, cinfo.cidx, size=size), fields(0, 0, [])))
         return T.Case(name, x, TO, tuple(alts))
+
+    def int_cases(self, fn: _Fn, x: T.Arg, minors, extra, k: Kont) -> T.FnBody:
+        """`Int` is a runtime integer: `ofNat n` when x ≥ 0 (n = |x|), else `negSucc (|x| - 1)`."""
+        of_nat, neg_succ = minors
+        for ext in INT_CASE_EXTERNS.values():
+            self.externs[ext.name] = ext
+        self.externs["Nat.sub"] = extern_for("Nat.sub")
+
+        def on_sign(neg):
+            def nonneg():
+                return self.let(fn, TO, T.FAp(INT_ABS, (x,)), lambda n: self.apply_minor(
+                    fn, of_nat, [(n, None)], extra, k))
+
+            def negative():
+                return self.let(fn, TO, T.FAp(INT_ABS, (x,)), lambda m: self.let(
+                    fn, TO, T.NumLit(1), lambda one: self.let(
+                        fn, TO, T.FAp("Nat.sub", (m, one)), lambda n: self.apply_minor(
+                            fn, neg_succ, [(n, None)], extra, k))))
+            return T.Case("Bool", neg, U8, (T.AltCtor(FALSE, nonneg()), T.AltCtor(TRUE, negative())))
+        return self.let(fn, TO, T.NumLit(0), lambda z: self.let(fn, U8, T.FAp(INT_LT, (x, z)), on_sign))
 
     def _with_ih(self, fn, ih, vals, k):
         """Field values, then (for recursors) one induction hypothesis per recursive field."""
@@ -747,6 +769,10 @@ def _beta(f: X.Expr, args: list[X.Expr]) -> X.Expr:
         i += 1
     return X.mk_app_seq(f, args[i:])
 
+
+INT_LT, INT_ABS = "_erase.Int.decLt", "_erase.Int.natAbs"  # names no Lean program can write
+INT_CASE_EXTERNS = {INT_LT: builtins.extern_decl(INT_LT, "lean_int_dec_lt"),
+                    INT_ABS: builtins.extern_decl(INT_ABS, "lean_nat_abs")}
 
 FALSE = T.CtorInfo("Bool.false", 0)
 TRUE = T.CtorInfo("Bool.true", 1)

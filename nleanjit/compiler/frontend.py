@@ -51,6 +51,9 @@ def _position(source: str, decl: str) -> tuple[int, int] | None:
     return None
 
 
+ERASE_RECURSION_LIMIT = 200_000
+
+
 def compile_source(source: str, file: str = "<input>", entry: str = "main") -> list[T.Decl]:
     return compile_program(source, file, entry).decls
 
@@ -69,8 +72,17 @@ def compile_program(source: str, file: str = "<input>", entry: str = "main") -> 
     if res.eenv.env.find(entry) is None:
         raise FrontendError([f"{file}:1:0: error: no '{entry}' to run (define `def {entry} : IO Unit`)"])
     eraser = Eraser(res.eenv)
+
+    def erase():
+        # lowering recurses once per instruction (continuations): a long `do` block is deep
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, ERASE_RECURSION_LIMIT))
+        try:
+            return eraser.compile([entry])
+        finally:
+            sys.setrecursionlimit(old)
     try:
-        decls = eraser.compile([entry])
+        decls = _run_with_big_stack(erase)
     except Unsupported as err:
         # at the definition being compiled if it is in this file, else at the one that needed it
         what, pos = err.what, _position(source, err.decl or entry)

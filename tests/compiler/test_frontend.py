@@ -189,6 +189,11 @@ def fill (a : Array Nat) (n : Nat) : Array Nat := match n with
 
 def sumArr (a : Array Nat) : Nat := a.foldl (· + ·) 0
 
+def sign : Int → String
+  | .ofNat 0 => "zero"
+  | .ofNat n => s!"pos {n}"
+  | .negSucc n => s!"neg {n+1}"
+
 def main : IO Unit := do
   IO.println (w 5).toNat
   IO.println (w 0xFFFFFFFFFFFFFFFF).toNat
@@ -200,6 +205,7 @@ def main : IO Unit := do
   IO.println ("abc".length + (if "ab" == "ab" then 1 else 0))
   IO.println ("41".toNat! + 1)
   IO.println (("ab".push (Char.ofNat 99)).data.length)
+  IO.println s!"{sign 5},{sign 0},{sign (-7)},{(3 : Int) - 10}"
 """
 
 
@@ -207,7 +213,8 @@ def test_prelude_externs_uint_array_string(tmp_path):
     # `@[extern "lean_…"]` symbols read from the prelude: UInt64 wraps, arrays are runtime arrays
     code, out, live = run_lean(tmp_path, MACHINE)
     assert (code, live) == (0, 0)
-    assert out.split() == ["16", str((2 ** 64 - 1) * 3 + 1 & (2 ** 64 - 1)), "1000", "996", "499500", "42", "4", "42", "3"]
+    assert out.splitlines() == ["16", str((2 ** 64 - 1) * 3 + 1 & (2 ** 64 - 1)), "1000", "996", "499500", "42", "4", "42", "3",
+                          "pos 5,zero,neg 7,-7"]
 
 
 def test_erased_ir_shape():
