@@ -131,6 +131,14 @@ SCALAR_TYPES = {"Bool": U8, "Decidable": U8, "Nat": TO, "UInt8": U8, "UInt16": T
 
 
 @dataclass
+class _Deferred:
+    """An induction hypothesis: `emit(k)` makes the recursive call at the use site (as the
+    source's call was), so a branch that does not recurse does not pay for it."""
+
+    emit: Callable
+
+
+@dataclass
 class _Fn:
     """Per-function lowering state: variable counter and fvar → IR value."""
 
@@ -289,8 +297,11 @@ class Eraser:
         if isinstance(e, X.MData):
             return self.lower(fn, e.expr, k)
         if isinstance(e, X.FVar):
-            if e.id in self.values:
-                return k(self.values[e.id])
+            v = self.values.get(e.id)
+            if isinstance(v, _Deferred):  # an induction hypothesis: the recursive call, where it is used
+                return v.emit(k)
+            if v is not None:
+                return k(v)
             raise Unsupported("a free variable", fn.name)
         if isinstance(e, X.NatLit):
             return self.let(fn, TO, T.NumLit(e.value), k)
@@ -511,7 +522,27 @@ class Eraser:
             params.append(T.Param(nv, False, self.ir_type(self.tc.lctx.get(fid).type)))
         return params, saved
 
+    def materialized(self, exprs: list[X.Expr], then: Callable[[], T.FnBody]) -> T.FnBody:
+        """Make the deferred induction hypotheses that `exprs` mention into variables first
+        (a lifted function can capture a variable, not a call in its parent's scope)."""
+        pending = [fid for m in exprs for fid in _fvars(m) if isinstance(self.values.get(fid), _Deferred)]
+        if not pending:
+            return then()
+        fid = pending[0]
+        deferred = self.values[fid]
+
+        def bound(v):
+            self.values[fid] = v
+            try:
+                return self.materialized(exprs, then)
+            finally:
+                self.values[fid] = deferred
+        return deferred.emit(bound)
+
     def lower_lambda(self, fn: _Fn, e: X.Lam, k: Kont) -> T.FnBody:
+        return self.materialized([e], lambda: self._lower_lambda(fn, e, k))
+
+    def _lower_lambda(self, fn: _Fn, e: X.Lam, k: Kont) -> T.FnBody:
         """Lambda lifting: `fun xs => b` becomes `f._lam_N captured xs` and a `pap` over the captured."""
         captured = self._captured([e])
         self.aux_count += 1
@@ -686,12 +717,7 @@ class Eraser:
         if ih is None:
             return k(out)
         rec_fields = [v for v, r in vals if r]
-
-        def go(i, acc):
-            if i == len(rec_fields):
-                return k(out + [(a, None) for a in acc])
-            return ih(rec_fields[i], lambda r: go(i + 1, acc + [r]))
-        return go(0, [])
+        return k(out + [(_Deferred(lambda kk, f=f: ih(f, kk)), None) for f in rec_fields])
 
     def _recursive_fields(self, cname: str) -> list[bool]:
         info = self.env.get(cname)
@@ -702,6 +728,9 @@ class Eraser:
         return out
 
     def lower_rec(self, fn: _Fn, e: X.Expr, rec_name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
+        return self.materialized(args, lambda: self._lower_rec(fn, e, rec_name, args, k))
+
+    def _lower_rec(self, fn: _Fn, e: X.Expr, rec_name: str, args: list[X.Expr], k: Kont) -> T.FnBody:
         rec = self.env.get(rec_name)
         ind = self.env.get(rec.major_induct or rec_name[:-4])
         self.check_repr(ind.name, fn)
