@@ -679,7 +679,7 @@ _COMMAND_WORDS = {
     "run_cmd": "run_command", "run_elab": "run_command", "run_meta": "run_command",
     "register_option": "register_option", "register_builtin_option": "register_option",
     "declare_config_elab": "declare_config_elab", "declare_command_config_elab": "declare_config_elab",
-    "deprecated_module": "deprecated_module", "grind_pattern": "grind_pattern", "open": "open_", "export": "export", "variable": "variable",
+    "deprecated_module": "deprecated_module", "grind_pattern": "grind_pattern", "init_quot": "prelude", "open": "open_", "export": "export", "variable": "variable",
     "universe": "universe", "set_option": "set_option", "attribute": "attribute_command",
     "deriving": "deriving_instance", "initialize": "initialize", "builtin_initialize": "initialize",
     "omit": "omit_include", "include": "omit_include",

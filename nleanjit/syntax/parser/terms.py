@@ -77,6 +77,7 @@ CORE_PREFIX: dict[str, tuple[int, int]] = {
     "∑": (67, 67),
     "∏": (67, 67),
     "~~~": (MAX_PREC, MAX_PREC),
+    "@&": (LEAD_PREC, LEAD_PREC),  # a borrowed parameter's type: `(x : @& Array Nat)`
 }
 
 CORE_POSTFIX: dict[str, int] = {"⁻¹": MAX_PREC, "...*": 51}
@@ -661,7 +662,11 @@ class TermParser:
         return Node("field", kids)
 
     def implicit_binder_arrow(self) -> Node:
+        """`(a b : α) → β`, `{x : α} → β`: Lean's `depArrow` needs the binder's type,
+        so `(Prod α β) → γ` stays an ordinary arrow from a parenthesized type."""
         binder = self.bracketed_binder()
+        if not any(type(c) is not Node and c.text == ":" for c in binder.children) and binder.kind != "inst_binder":
+            raise self.fail("':'")
         if not (self.at_sym("→") or self.at_sym("->")):
             raise self.fail("'→'")
         return Node("dep_arrow", [binder, self.advance(), self.term(25)])
