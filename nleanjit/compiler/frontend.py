@@ -95,6 +95,13 @@ def compile_program(source: str, file: str = "<input>", entry: str = "main") -> 
         decl = eraser.current or entry
         line, col = _position(source, decl) or (1, 0)
         raise FrontendError([f"{file}:{line}:{col}: error: code generation failed for '{decl}': {err}"])
+    except Exception as err:  # a bug of erasure: said plainly, at the definition it was compiling
+        if os.environ.get("NLEANJIT_DEBUG"):
+            raise
+        decl = eraser.current or entry
+        line, col = _position(source, decl) or (1, 0)
+        raise FrontendError([f"{file}:{line}:{col}: error: internal compiler error while compiling "
+                             f"'{decl}': {type(err).__name__}: {err}"])
     externs = [d for d in decls if isinstance(d, T.Extern)]
     fdecls = [d for d in decls if isinstance(d, T.FDecl)]
     return Program(decls, externs, fdecls, _returns_uint32(res.eenv.env.get(entry).type))

@@ -264,6 +264,18 @@ def test_unsupported_constructs_get_a_lean_style_error(src, where, what):
     assert what in msg
 
 
+def test_internal_errors_are_messages(monkeypatch):
+    from nleanjit.compiler import erase
+
+    def broken(self, *args):
+        raise ValueError("boom")
+    monkeypatch.setattr(erase.Eraser, "lower_ctor", broken)
+    with pytest.raises(FrontendError) as info:
+        compile_program(DATA, "prog.lean")
+    (msg,) = info.value.messages
+    assert msg.startswith("prog.lean:") and "internal compiler error" in msg and "ValueError: boom" in msg
+
+
 def test_elaboration_errors_and_missing_main():
     with pytest.raises(FrontendError) as info:
         compile_program("def main : IO Unit := IO.println (foo 1)\n", "prog.lean")
