@@ -15,23 +15,31 @@ together, no separate ANF simplifier yet):
 - instances, projections and `@[reducible]`/`@[inline]` definitions are
   unfolded and beta-reduced at compile time, so `HAdd.hAdd Nat … (instHAdd …)`
   becomes `Nat.add`, and `Bind.bind IO …` becomes `EStateM.bind`'s `case`;
-- `Nat.add`/`sub`/`mul`/`div`/`mod`/`beq`/`ble`/`decEq`/`decLt`/`decLe`,
-  `Nat.repr`, `String.append`, `IO.println` go to runtime externs through the
-  table `EXTERNS` (the prelude does not carry their symbols);
-- `Bool` and `Decidable` are `u8`; `ite`/`dite` are `case`s on them;
-  `T.casesOn` is a `case` (on `Nat`: a test against zero and a predecessor);
-- `T.rec` (one non-indexed inductive, no extra arguments) becomes an
-  auxiliary recursive function `f._rec_N` whose parameters are the captured
-  variables and the major premise; each `ih` is a recursive call on its field;
-- `partial` definitions are compiled from their `_unsafe_rec` implementation.
-
+- externs: `Nat.add`/`sub`/`mul`/`div`/`mod`/`beq`/`ble`/`decEq`/`decLt`/
+  `decLe`, `Nat.repr`, `String.append`/`push`, `IO.println`/`print` through
+  the tables below (our prelude defines them in Lean); every other
+  `@[extern "lean_…"]` symbol is read from the prelude's text
+  (`prelude_extern_symbols`: the elaborator keeps the attribute, not the
+  symbol) and mapped by `compiler.builtins`;
+- `Bool`, `Decidable` are `u8`, `UInt8…64`/`USize` scalars; `ite`/`dite`
+  are `case`s on the decision; `T.casesOn` is a `case` (on `Nat`: a test
+  against zero and a predecessor; on `Int`: a sign test and `natAbs`);
+- trivial structures (one constructor, one relevant field: `Fin`, `Subtype`,
+  `Char`) are that field, as in Lean; `String` is a runtime string and its
+  model's field `data` is `nl_string_to_list` (`String.mk`: `nl_string_of_list`);
+  `Array`/`ByteArray`/`Float` through their constructors are refused;
+- `T.rec` (one non-indexed inductive) becomes an auxiliary recursive
+  function `f._rec_N` over the captured variables, the major premise and the
+  motive's extra arguments; each `ih` is the recursive call on its field,
+  made where the minor premise uses it (as the source's call was), a `pap`
+  when the motive is a function;
 - a `fun` used as a value is lambda-lifted (`f._lam_N` over its captured
   variables, a `pap`); partial applications are `pap`s, applications of
-  local functions `ap`s; `T.rec` whose motive is a function takes the extra
-  arguments as parameters and each `ih` is a `pap` of the auxiliary function.
+  local functions and of dictionary fields `ap`s;
+- `partial` definitions are compiled from their `_unsafe_rec` implementation.
 
-Anything else (indexed or mutual inductives, axioms, constructors applied
-partially) raises `Unsupported(what, decl)`; the front end turns it
+Anything else (indexed or mutual inductives, axioms and opaque constants,
+constructors applied partially) raises `Unsupported(what, decl)`; the front end turns it
 into "code generation for … is not supported yet".
 """
 
