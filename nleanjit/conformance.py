@@ -184,6 +184,7 @@ class Stage:
     run: Callable[[CorpusEntry], Outcome]
     invariants: tuple[Invariant, ...] = ()
     prepare: Callable[[], None] = lambda: None
+    kinds: tuple[str, ...] | None = None  # the corpus kinds the stage applies to (None: all)
 
 
 ROUND_TRIP = Invariant("round_trip", "every file of every kind round-trips byte for byte")
@@ -295,6 +296,92 @@ register_stage(
         description="elaborates and type-checks with no error message",
         run=run_check,
         prepare=_prepare_check,
+    )
+)
+
+
+COMPILE_KINDS = ("bench", "compile")
+RUN_TIMEOUT_S = 25.0  # the compiled program's own deadline, under the harness's per-file one
+RUN_OPT_LEVEL = 2
+
+
+def _prepare_compile() -> None:
+    try:
+        from nleanjit.codegen.driver import compile_to_executable  # noqa: F401
+        from nleanjit.compiler.frontend import compile_program  # noqa: F401
+        from nleanjit.elab.prelude import load_prelude
+
+        load_prelude()
+    except Exception as e:
+        raise StageUnavailable(f"stage compile: cannot load the compiler ({type(e).__name__}: {e})") from None
+
+
+def _raise_stack_limit() -> None:
+    # Lean's own suite runs its benchmarks under `ulimit -s unlimited`; the prelude's
+    # non-tail-recursive functions recurse once per list element.
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
+
+
+def run_compile(entry: CorpusEntry) -> Outcome:
+    """Pass = the file compiles to a native executable (-O2, linked with the runtime) which,
+    run with the manifest's `args` (`(none)`: none), prints exactly the `expected` file
+    and exits 0. The expected files record no exit code; every `main : IO UInt32` of the
+    corpus returns 0 on success, so 0 is required of all."""
+    import subprocess
+    import tempfile
+
+    from nleanjit.codegen.driver import compile_to_executable
+    from nleanjit.compiler.frontend import FrontendError, compile_program
+
+    expected_rel = entry.column("expected")
+    if expected_rel in ("-", ""):
+        return Outcome(False, "no expected output in the manifest")
+    try:
+        source = read_entry_bytes(entry).decode("utf-8", errors="surrogateescape")
+        expected = read_entry_bytes(CorpusEntry(expected_rel, entry.kind, entry.root)).decode("utf-8", errors="replace")
+    except OSError as e:
+        return Outcome(False, f"cannot read: {e.strerror or e}")
+    args_cell = entry.column("args").strip()
+    args = [] if args_cell in ("(none)", "-", "") else args_cell.split()
+    try:
+        prog = compile_program(source, entry.path)
+    except FrontendError as e:
+        return Outcome(False, e.messages[0] if e.messages else "front end failed")
+    main = next((d for d in prog.fdecls if d.name == "main"), None)
+    if main is None or len(main.params) not in (1, 2):
+        return Outcome(False, "code generation for this type of 'main' is not supported yet")
+    with tempfile.TemporaryDirectory(prefix="nleanjit-conf-") as tmp:
+        exe = Path(tmp) / "program"
+        try:
+            compile_to_executable(prog.fdecls, prog.externs, exe, opt_level=RUN_OPT_LEVEL,
+                                  takes_args=len(main.params) == 2, returns_uint32=prog.main_returns_uint32)
+        except Exception as e:
+            return Outcome(False, f"back end: {type(e).__name__}: {e}")
+        try:
+            done = subprocess.run([str(exe), *args], capture_output=True, timeout=RUN_TIMEOUT_S,
+                                  preexec_fn=_raise_stack_limit, cwd=tmp)
+        except subprocess.TimeoutExpired:
+            return Outcome(False, f"run: timeout after {RUN_TIMEOUT_S:g} s")
+    out = done.stdout.decode("utf-8", errors="replace")
+    if done.returncode != 0:
+        why = _death_message(done.returncode).replace("crash: worker", "run:")
+        err = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        return Outcome(False, why + (f": {err[0]}" if err else ""))
+    if out != expected:
+        return Outcome(False, "run: stdout differs: " + round_trip_mismatch(expected, out).replace("round trip differs", "first difference"))
+    return Outcome(True)
+
+
+register_stage(
+    Stage(
+        name="compile",
+        description="compiles natively and, run with the manifest's args, prints the expected output and exits 0",
+        run=run_compile,
+        prepare=_prepare_compile,
+        kinds=COMPILE_KINDS,
     )
 )
 
@@ -621,6 +708,8 @@ def run_stage(
         raise ConformanceError(f"--timeout must be positive, not {timeout}")
     root = Path(corpus) if corpus is not None else default_corpus()
     entries = load_corpus(root)
+    if stage.kinds is not None:  # a stage that applies to some kinds only reports on those
+        entries = [e for e in entries if e.kind in stage.kinds]
     if kinds is not None:
         wanted = set(kinds)
         entries = [e for e in entries if e.kind in wanted]

@@ -1,0 +1,72 @@
+"""The `compile` conformance stage: a `bench` or `compile` program passes when its native
+executable, run with the manifest's `args`, prints exactly the expected output and exits 0.
+
+Over the shared Lean corpus the stage must not fall below its recorded floors
+(tests/conformance_floors.json, "compile"); a tiny corpus written here pins down the
+verdicts themselves (pass, wrong output, failing exit code, arguments, kinds left out)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nleanjit import conformance
+from nleanjit.conformance import check_floors, run_stage
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_CORPUS = REPO.parent / "shared" / "lean4-corpus"
+FLOORS = REPO / "tests" / "conformance_floors.json"
+
+HEADER = "path\tkind\timports\texpected\targs\tbench_args\tsource\tnote\n"
+
+PROGRAMS = {
+    # path: (kind, source, expected stdout, args)
+    "compile/hello.lean": ("compile", 'def main : IO Unit := IO.println "hello"\n', "hello\n", "(none)"),
+    "compile/wrong.lean": ("compile", 'def main : IO Unit := IO.println "hullo"\n', "hello\n", "(none)"),
+    "compile/exit3.lean": ("compile", "def main : IO UInt32 := do\n  IO.println \"x\"\n  pure 3\n", "x\n", "(none)"),
+    "bench/args.lean": ("bench",
+                        "def main (xs : List String) : IO UInt32 := do\n"
+                        "  IO.println s!\"{xs.length} {xs.headD \"\"}\"\n  pure 0\n",
+                        "2 seven\n", "seven 8"),
+    # not a kind the stage applies to: left out of the report altogether
+    "run/other.lean": ("run", 'def main : IO Unit := IO.println "never run"\n', "oops\n", "(none)"),
+}
+
+
+def _tiny_corpus(root: Path) -> Path:
+    rows = [HEADER]
+    for path, (kind, source, expected, args) in PROGRAMS.items():
+        src = root / path
+        src.parent.mkdir(parents=True, exist_ok=True)
+        src.write_text(source, encoding="utf-8")
+        out = path.replace(".lean", ".expected.out")
+        (root / out).write_text(expected, encoding="utf-8")
+        rows.append(f"{path}\t{kind}\t-\t{out}\t{args}\t-\t-\t-\n")
+    (root / "MANIFEST.tsv").write_text("".join(rows), encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+def test_compile_stage_verdicts_on_a_tiny_corpus(tmp_path):
+    report = run_stage("compile", _tiny_corpus(tmp_path), jobs=2, timeout=120)
+    verdicts = {f["path"]: (f["ok"], f["message"]) for f in report["files"]}
+    assert set(verdicts) == {"compile/hello.lean", "compile/wrong.lean", "compile/exit3.lean", "bench/args.lean"}
+    assert set(report["kinds"]) == {"bench", "compile"}
+    assert verdicts["compile/hello.lean"] == (True, "")
+    assert verdicts["bench/args.lean"] == (True, "")
+    ok, message = verdicts["compile/wrong.lean"]
+    assert not ok and message.startswith("run: stdout differs") and "col 1" in message
+    ok, message = verdicts["compile/exit3.lean"]
+    assert not ok and message == "run: exited with code 3"
+
+
+@pytest.mark.slow
+def test_compile_stage_over_shared_corpus_meets_floors():
+    assert SHARED_CORPUS.is_dir(), f"the Lean corpus is missing: {SHARED_CORPUS} (CI has it)"
+    floors = conformance.load_floors(FLOORS, "compile")
+    report = run_stage("compile", SHARED_CORPUS, jobs=2, timeout=60)
+    assert set(report["kinds"]) == set(floors) == set(conformance.COMPILE_KINDS)
+    crashes = [f"{f['path']}: {f['message']}" for f in report["files"]
+               if "internal" in f["message"] or "killed by" in f["message"]]
+    assert check_floors(report, floors) == [], crashes[:10]
