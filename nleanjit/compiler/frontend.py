@@ -104,6 +104,11 @@ def compile_program(source: str, file: str = "<input>", entry: str = "main") -> 
                              f"'{decl}': {type(err).__name__}: {err}"])
     externs = [d for d in decls if isinstance(d, T.Extern)]
     fdecls = [d for d in decls if isinstance(d, T.FDecl)]
+    main = next(d for d in fdecls if d.name == entry)
+    if len(main.params) not in (1, 2):  # (world) or (args : List String) (world)
+        line, col = _position(source, entry) or (1, 0)
+        raise FrontendError([f"{file}:{line}:{col}: error: code generation for this type of '{entry}' is not "
+                             f"supported yet (expected `IO Unit`, `IO UInt32` or `List String → IO …`)"])
     return Program(decls, externs, fdecls, _returns_uint32(res.eenv.env.get(entry).type))
 
 
@@ -140,15 +145,10 @@ def _load(args) -> tuple[str, Program] | int:
         for m in err.messages:
             print(m, file=sys.stderr)
         return 1
-    main = next(d for d in prog.fdecls if d.name == "main")
-    if len(main.params) not in (1, 2):  # (world) or (args : List String) (world)
-        print(f"{args.file}:{':'.join(map(str, _position(source, 'main') or (1, 0)))}: error: code generation for "
-              f"this type of 'main' is not supported yet", file=sys.stderr)
-        return 1
     return source, prog
 
 
-def _entry_flags(prog: Program) -> dict:
+def entry_flags(prog: Program) -> dict:
     """`main (args : List String)` takes the command line; `IO UInt32` gives the exit code."""
     main = next(d for d in prog.fdecls if d.name == "main")
     return {"takes_args": len(main.params) == 2, "returns_uint32": prog.main_returns_uint32}
@@ -185,7 +185,7 @@ def cmd_run(args) -> int:
     try:
         result = _run_with_big_stack(lambda: run_in_jit(prog.fdecls, prog.externs, list(args.args),
                                                         opt_level=args.opt, dump=_backend_dumps(args),
-                                                        **_entry_flags(prog)))
+                                                        **entry_flags(prog)))
     except Exception as err:  # a back-end failure on what erasure produced: our bug, said plainly
         return _internal_error(args, err)
     _print_dumps(args, prog, result.dumps)
@@ -203,7 +203,7 @@ def cmd_compile(args) -> int:
     output = args.output or os.path.splitext(os.path.basename(args.file))[0]
     try:
         result = compile_to_executable(prog.fdecls, prog.externs, output, opt_level=args.opt,
-                                       dump=_backend_dumps(args), **_entry_flags(prog))
+                                       dump=_backend_dumps(args), **entry_flags(prog))
     except Exception as err:
         return _internal_error(args, err)
     _print_dumps(args, prog, result.dumps)

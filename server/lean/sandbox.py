@@ -86,10 +86,17 @@ class Sandbox:
                 "with rlimits on CPU, memory, processes and file size in a temporary directory only, "
                 "and can read files outside it")
 
-    def run(self, argv: list[str], stdin: str = "", timeout: float = 10.0) -> RunResult:
+    def run(self, argv: list[str], stdin: str = "", timeout: float = 10.0, copy_program: bool = False) -> RunResult:
+        """Run `argv` sandboxed. `copy_program`: run a private copy of `argv[0]` from the work
+        directory (a cached executable under a private home that `nobody` cannot reach)."""
         limits = self.limits
         with tempfile.TemporaryDirectory(prefix="nleanjit-run-") as work:
             os.chmod(work, 0o777)  # the program may run as nobody
+            if copy_program:
+                program = os.path.join(work, "program")
+                shutil.copy(argv[0], program)
+                os.chmod(program, 0o755)
+                argv = [program, *argv[1:]]
             if self.bwrap:
                 cmd = [self.bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                        "--tmpfs", "/tmp", "--bind", work, work, "--chdir", work,

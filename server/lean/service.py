@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import hashlib
 import logging
 import time
@@ -195,13 +196,13 @@ class LeanService:
         else:
             result["messages"] = list(r.response.get("messages", []))
             if r.outcome != "lean_error":
-                compiled = compile_program(body["code"])
+                loop = asyncio.get_running_loop()
+                compiled = await loop.run_in_executor(None, compile_program, body["code"])
                 result["messages"] += compiled.messages
                 if compiled.argv is not None:
-                    loop = asyncio.get_running_loop()
-                    ran = await loop.run_in_executor(None, self.sandbox.run,
-                                                     compiled.argv + list(body["args"]), body["stdin"],
-                                                     body["timeout"])
+                    ran = await loop.run_in_executor(None, functools.partial(
+                        self.sandbox.run, compiled.argv + list(body["args"]), body["stdin"], body["timeout"],
+                        copy_program=True))
                     result.update(exit_code=ran.exit_code, stdout=ran.stdout, stderr=ran.stderr)
         result["time"] = round(time.monotonic() - started, 4)
         return result

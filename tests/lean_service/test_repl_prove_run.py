@@ -105,13 +105,29 @@ def test_prove_rejects_a_statement_without_a_theorem(lean_server):
 
 # --- run -------------------------------------------------------------------------------------
 
-def test_run_says_native_compilation_is_not_available(lean_server):
-    status, _, answer = lean_server.request("POST", "/v1/lean/run", {
-        "code": "def main : Nat := 0", "args": ["a"], "stdin": "x"})
-    assert status == 200
-    assert answer["exit_code"] is None and answer["stdout"] == ""
+RUN_PROGRAM = """def main (args : List String) : IO UInt32 := do
+  IO.println s!"hello {args.length}"
+  for a in args do
+    IO.println a
+  return 3
+"""
+
+
+def test_run_compiles_natively_and_runs_in_the_sandbox_with_args_and_exit_code(lean_server):
+    status, _, answer = lean_server.request("POST", "/v1/lean/run", {"code": RUN_PROGRAM, "args": ["a", "b"]})
+    assert status == 200, answer
+    assert (answer["exit_code"], answer["stdout"], answer["messages"]) == (3, "hello 2\na\nb\n", [])
+    # the executable is cached by the code's hash: a second run gets the same answer
+    status, _, again = lean_server.request("POST", "/v1/lean/run", {"code": RUN_PROGRAM, "args": []})
+    assert (again["exit_code"], again["stdout"]) == (3, "hello 0\n")
+
+
+def test_run_reports_what_the_compiler_cannot_lower_yet(lean_server):
+    code = "def main : IO Unit := do\n  let s ← IO.getStdin\n  IO.println (← s.getLine)\n"
+    status, _, answer = lean_server.request("POST", "/v1/lean/run", {"code": code, "stdin": "x\n"})
+    assert status == 200 and answer["exit_code"] is None and answer["stdout"] == ""
     assert answer["messages"][-1]["severity"] == "error"
-    assert answer["messages"][-1]["data"].startswith("native compilation is not available yet")
+    assert "is not supported yet" in answer["messages"][-1]["data"]
 
 
 def test_run_reports_elaboration_errors_without_compiling(lean_server):
