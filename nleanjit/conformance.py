@@ -316,13 +316,19 @@ def _prepare_compile() -> None:
         raise StageUnavailable(f"stage compile: cannot load the compiler ({type(e).__name__}: {e})") from None
 
 
-def _raise_stack_limit() -> None:
+def _limit_child() -> None:
     # Lean's own suite runs its benchmarks under `ulimit -s unlimited`; the prelude's
     # non-tail-recursive functions recurse once per list element.
     import resource
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
     resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
+    # A CPU-time backstop: if the harness kills this worker at its own deadline, the
+    # program is not left spinning on the machine.
+    cpu = int(RUN_TIMEOUT_S) + 5
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard == resource.RLIM_INFINITY or hard > cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
 
 
 def run_compile(entry: CorpusEntry) -> Outcome:
@@ -362,7 +368,7 @@ def run_compile(entry: CorpusEntry) -> Outcome:
             return Outcome(False, f"back end: {type(e).__name__}: {e}")
         try:
             done = subprocess.run([str(exe), *args], capture_output=True, timeout=RUN_TIMEOUT_S,
-                                  preexec_fn=_raise_stack_limit, cwd=tmp)
+                                  preexec_fn=_limit_child, cwd=tmp)
         except subprocess.TimeoutExpired:
             return Outcome(False, f"run: timeout after {RUN_TIMEOUT_S:g} s")
     out = done.stdout.decode("utf-8", errors="replace")

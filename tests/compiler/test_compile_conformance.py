@@ -29,6 +29,7 @@ PROGRAMS = {
                         "def main (xs : List String) : IO UInt32 := do\n"
                         "  IO.println s!\"{xs.length} {xs.headD \"\"}\"\n  pure 0\n",
                         "2 seven\n", "seven 8"),
+    "compile/noexpected.lean": ("compile", 'def main : IO Unit := IO.println "hi"\n', None, "(none)"),
     # not a kind the stage applies to: left out of the report altogether
     "run/other.lean": ("run", 'def main : IO Unit := IO.println "never run"\n', "oops\n", "(none)"),
 }
@@ -40,18 +41,19 @@ def _tiny_corpus(root: Path) -> Path:
         src = root / path
         src.parent.mkdir(parents=True, exist_ok=True)
         src.write_text(source, encoding="utf-8")
-        out = path.replace(".lean", ".expected.out")
-        (root / out).write_text(expected, encoding="utf-8")
+        out = "-" if expected is None else path.replace(".lean", ".expected.out")
+        if expected is not None:
+            (root / out).write_text(expected, encoding="utf-8")
         rows.append(f"{path}\t{kind}\t-\t{out}\t{args}\t-\t-\t-\n")
     (root / "MANIFEST.tsv").write_text("".join(rows), encoding="utf-8")
     return root
 
 
-@pytest.mark.slow
 def test_compile_stage_verdicts_on_a_tiny_corpus(tmp_path):
     report = run_stage("compile", _tiny_corpus(tmp_path), jobs=2, timeout=120)
     verdicts = {f["path"]: (f["ok"], f["message"]) for f in report["files"]}
-    assert set(verdicts) == {"compile/hello.lean", "compile/wrong.lean", "compile/exit3.lean", "bench/args.lean"}
+    assert set(verdicts) == {"compile/hello.lean", "compile/wrong.lean", "compile/exit3.lean", "bench/args.lean",
+                               "compile/noexpected.lean"}
     assert set(report["kinds"]) == {"bench", "compile"}
     assert verdicts["compile/hello.lean"] == (True, "")
     assert verdicts["bench/args.lean"] == (True, "")
@@ -59,6 +61,7 @@ def test_compile_stage_verdicts_on_a_tiny_corpus(tmp_path):
     assert not ok and message.startswith("run: stdout differs") and "col 1" in message
     ok, message = verdicts["compile/exit3.lean"]
     assert not ok and message == "run: exited with code 3"
+    assert verdicts["compile/noexpected.lean"] == (False, "no expected output in the manifest")
 
 
 @pytest.mark.slow
