@@ -716,6 +716,8 @@ def run_stage(
     entries = load_corpus(root)
     if stage.kinds is not None:  # a stage that applies to some kinds only reports on those
         entries = [e for e in entries if e.kind in stage.kinds]
+        if not entries:
+            raise CorpusError(f"stage {stage.name} applies to kinds {', '.join(stage.kinds)}; {root} has none")
     if kinds is not None:
         wanted = set(kinds)
         entries = [e for e in entries if e.kind in wanted]

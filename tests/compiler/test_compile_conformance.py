@@ -73,3 +73,10 @@ def test_compile_stage_over_shared_corpus_meets_floors():
     crashes = [f"{f['path']}: {f['message']}" for f in report["files"]
                if "internal" in f["message"] or "killed by" in f["message"]]
     assert check_floors(report, floors) == [], crashes[:10]
+
+
+def test_compile_stage_on_a_corpus_without_its_kinds_is_a_clear_error(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "a.lean").write_text("def main : IO Unit := pure ()\n", encoding="utf-8")
+    with pytest.raises(conformance.CorpusError, match="applies to kinds bench, compile"):
+        run_stage("compile", tmp_path)
