@@ -93,7 +93,7 @@ def _structural_cases(te, f: FVar, all_args: list[FVar], body: Expr) -> Expr | N
         mctx.pop_local()
     new_minors = []
     for ctor, minor in zip(info.constructors, minors):
-        nm = _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive, len(pre))
+        nm = _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive, len(pre), major, tuple(head.levels[1:]))
         if nm is None:
             return None
         new_minors.append(nm)
@@ -122,7 +122,7 @@ def _fixed_prefix(body: Expr, f: FVar, all_args: list[FVar], j: int) -> int:
     return k
 
 
-def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive, npre=0) -> Expr | None:
+def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive, npre=0, major=None, ind_levels=()) -> Expr | None:
     mctx = te.mctx
     cinfo = te.env.get(ctor)
     zs: list[FVar] = []
@@ -148,7 +148,14 @@ def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive, 
             ihs[z.id] = ih
             ih_list.append(ih)
         try:
-            m2 = _replace_calls(mctx.instantiate(m), f, len(fixed), fixed, ihs, npre)
+            m1 = mctx.instantiate(m)
+            if major is not None:
+                # A catch-all or as-pattern on the major premise (`| e => e`, `m@(n+1)`) is bound to
+                # the outer argument; inside `T.rec` the minor also runs for every inner layer (as an
+                # IH), where that argument is the wrong value: use the constructor rebuilt from the fields.
+                ctor_app = X.mk_app(Const(ctor, ind_levels), *params, *zs)
+                m1 = _replace_fvar(m1, major, ctor_app)
+            m2 = _replace_calls(m1, f, len(fixed), fixed, ihs, npre)
             if m2 is None or mentions(m2, f):
                 return None
             return mctx.mk_lambda(zs + ih_list + list(ys), m2)
@@ -156,6 +163,17 @@ def _compile_minor(te, f, ind_name, params, ctor, minor, fixed, ys, new_motive, 
             mctx.pop_local(len(ih_list))
     finally:
         mctx.pop_local(len(zs))
+
+
+def _replace_fvar(e: Expr, fv: FVar, value: Expr) -> Expr:
+    def fn(x: Expr, off: int):
+        if not x.has_fvar:
+            return x
+        if type(x) is FVar and x.id == fv.id:
+            return value
+        return None
+
+    return X.replace(e, fn)
 
 
 def _replace_calls(e: Expr, f: FVar, k: int, fixed, ihs: dict[str, FVar], npre: int = 0) -> Expr | None:
