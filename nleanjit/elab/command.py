@@ -69,6 +69,8 @@ class CommandElab:
         self.last_te: TermElab | None = None
         self.auto_level_names = True
         self._cmd_syntax = None
+        self.prefix_macros: dict = {}
+        """User `macro`s for `↑`-like prefix atoms (`macros.PrefixMacro` by atom); the latest wins, as in Lean."""
 
     # ------------------------------------------------------------ scopes and names
     @property
@@ -190,6 +192,12 @@ class CommandElab:
                             self.derive(c, self._resolve_type_name(t), stx)
             if k == "export":
                 self.elab_export(stx)
+            if k == "macro":
+                from nleanjit.elab.macros import read_prefix_macro
+
+                m = read_prefix_macro(stx)
+                if m is not None:
+                    self.prefix_macros[m.atom] = m
             return
         elif k == "in":
             self.elab_command_in(stx)

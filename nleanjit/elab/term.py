@@ -905,6 +905,7 @@ class TermElab:
             try:
                 if not mctx.is_def_eq(t, expected):
                     mctx.restore(saved)
+                    self._propagate_monad_guess(t, expected)
             finally:
                 mctx.approx = True
         # arguments that need their expected type (functions, ⟨…⟩, by, …) go last, as in Lean
@@ -921,6 +922,28 @@ class TermElab:
         if postponed:
             self.synthesize_pending()
         return e
+
+    def _propagate_monad_guess(self, t: Expr, expected: Expr) -> None:
+        """`?m α =?= M β` with a fully known `M β` (the result `m Unit` of `n.forM f` where `IO Unit`
+        is expected): take the first-order solution `?m := M` before the arguments, as Lean's
+        elaborator (first-order approximation on) settles it, so a `do` argument sees its monad."""
+        mctx = self.mctx
+        ti = mctx.instantiate(t)
+        head = X.get_app_fn(ti)
+        exp = mctx.instantiate(expected)
+        if type(head) is not MVar or ti is head or mctx.unassigned_mvars(exp):
+            return
+        # only type formers (`m : Type → Type u`), never motives (`motive : α → Prop`)
+        ht = mctx.whnf(mctx.instantiate(mctx.infer(head)))
+        if type(ht) is not Pi or type(mctx.whnf(ht.type)) is not Sort:
+            return
+        saved = mctx.save()
+        mctx.approx = True
+        try:
+            if not mctx.is_def_eq(ti, exp):
+                mctx.restore(saved)
+        finally:
+            mctx.approx = False
 
     def _head_is(self, dom: Expr, cls: str) -> bool:
         d = self.mctx.instantiate(dom)
@@ -1161,6 +1184,11 @@ class TermElab:
         if op == "!":
             c = Const("not")
             return self.apply(stx, c, self.const_type(c), [arg], {}, expected)
+        macro = getattr(self.ctx, "prefix_macros", {}).get(op)
+        if macro is not None:
+            from nleanjit.elab.macros import expand
+
+            return self.elab_core(expand(macro, arg, V.tokens(stx)[0]), expected)
         if op in ("↑", "⇑", "↥"):
             e = self.elab_core(arg, None)
             if expected is not None:

@@ -552,6 +552,15 @@ def Array.insertionSort {α : Type u} (a : Array α) (lt : α → α → Bool) :
   Array.mk (List.mergeSort a.toList (fun x y => not (lt y x)))
 def Array.qsort {α : Type u} (a : Array α) (lt : α → α → Bool) (low : Nat := 0) (high : Nat := a.size - 1) : Array α :=
   Array.insertionSort a lt
+/-- `n.forM f` runs `f i h` for `i = 0, 1, …, n-1` in order, `h : i < n` (Lean's `Nat.forM`).
+The loop counts with a fuel argument so the recursion is structural. -/
+def Nat.forM.loop {m : Type → Type u} [Monad m] (n : Nat) (f : (i : Nat) → LT.lt i n → m Unit) : Nat → Nat → m Unit
+  | .zero, _ => pure ()
+  | .succ fuel, i => if h : LT.lt i n then bind (f i h) (fun _ => Nat.forM.loop n f fuel (HAdd.hAdd i 1)) else pure ()
+
+def Nat.forM {m : Type → Type u} [Monad m] (n : Nat) (f : (i : Nat) → LT.lt i n → m Unit) : m Unit :=
+  Nat.forM.loop n f n 0
+
 def Array.forM {α : Type u} {m : Type v → Type w} [Monad m] (f : α → m PUnit) (as : Array α) : m PUnit :=
   List.forM as.toList f
 def Array.mapM {α : Type u} {β : Type u} {m : Type u → Type v} [Monad m] (f : α → m β) (as : Array α) : m (Array β) :=
