@@ -191,8 +191,7 @@ class BlockParser:
 
     def do_try(self) -> Node:
         kids = [self.advance(), self.do_seq()]
-        item_col = self.pos_col
-        del item_col  # `catch`/`finally` have no column check in Lean's grammar
+        # `catch`/`finally` have no column check in Lean's grammar
         while self.at_word("catch"):
             kids.append(self.advance())
             kids.append(self.binder_ident() if not self.at_sym("⟨") else self.term(1024))

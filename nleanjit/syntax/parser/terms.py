@@ -465,8 +465,6 @@ class TermParser:
             kind = "tuple"
             while self.accept(",", kids):
                 kids.append(self.term())
-        elif self.at_word("with"):  # `(x with ...)`? not Lean: report
-            raise self.fail("')'")
         self.pos_col = saved
         kids.append(self.expect(")"))
         return Node(kind, kids)
@@ -700,7 +698,6 @@ class TermParser:
         return Node("explicit", kids)
 
     def dot_term(self) -> Node:
-        tok = self.tok
         nxt = self.peek()
         if nxt.kind == T.IDENT and not nxt.leading:
             return Node("dot_ident", [self.advance(), self.advance()])
