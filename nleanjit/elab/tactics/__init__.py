@@ -1,4 +1,4 @@
-"""Tactic blocks: `by tac₁; tac₂ …` → a proof term.
+"""Tactic blocks: `by tac₁; tac₂ …` → a proof term; proof states for a REPL tactic mode.
 
 In: the `by` node and the goal type. Out: the term that the tactics build
 for the goal's metavariable. A `TacticState` holds the open goals, each a
@@ -7,9 +7,36 @@ Tactics that introduce variables record a closing step (`parent := fun x =>
 child`) applied once every goal is solved, so no metavariable is ever
 abstracted while still open (what Lean's delayed assignments achieve).
 
-The tactics themselves are in basic.py; combinators (`·`, `<;>`, `first`,
-`try`, `all_goals`, `repeat`) are here. Errors are Lean's texts (`unsolved
-goals`, `tactic 'rfl' failed…`), at the tactic that failed.
+The tactics themselves are in basic.py (rfl, exact, intro, apply, …),
+rewrite.py (`rw`, `simp`, `unfold`), cases.py (`cases`, `induction`,
+`rcases`/`obtain`, `split`); combinators (`·`, `<;>`, `first`, `try`,
+`all_goals`, `repeat`, `case`, `next`) are here. Errors are Lean's texts
+(`unsolved goals`, `The rfl tactic failed…`), at the tactic that failed.
+
+Proof-state API (for the server's REPL tactic mode, Lean REPL's
+`{"tactic": …, "proofState": n}`)::
+
+    from nleanjit.elab.tactics import check_with_proof_states, run_tactic_text
+
+    result, states = check_with_proof_states(source, "f.lean")
+    # result: the usual CheckResult; states: list[ProofState], one per
+    # tactic `sorry` (`by sorry`, `· sorry`, …) in the order they ran.
+    ps = states[0]
+    ps.goals          # list[str], each in Lean's pp form "x : Nat\n⊢ x + 0 = x"
+    ps.pp()           # the goals joined by blank lines ("no goals" when none)
+    ps.solved         # no goal left
+    ps.span           # Span of the `sorry` (1-based line, 0-based column)
+    new, messages = run_tactic_text(ps, "induction x with\n| zero => rfl\n| succ n ih => simp")
+    # new: a new ProofState (`ps` itself is never changed, so any saved state
+    # can be run again) or None when the tactic failed; messages: list[Message]
+    # (errors, and the "declaration uses 'sorry'" warning when the text used
+    # sorry), positions relative to the tactic text (line 1, column 0 = its
+    # first character), file "<tactic>".
+    new.goals == []   # proof complete (Lean REPL: "goals": [])
+
+A `ProofState` keeps the elaborator state of its declaration (metavariable
+context, goals, closers); running text restores that snapshot first, so
+states are persistent values.
 """
 
 from __future__ import annotations
