@@ -113,3 +113,12 @@ def test_deep_nesting_is_an_error_not_a_crash():
     assert not result.ok
     assert "maximum recursion depth" in result.diagnostics[0].message
     assert result.tree.to_source() == src
+
+
+def test_instance_binder_arrow_is_a_dependent_arrow():
+    # `[Inhabited α] → α` is Lean's depArrow with an instance binder, not a list literal
+    from nleanjit.syntax import parse_source
+    tree = parse_source("def g : {α : Type} → [inst : Inhabited α] → [Repr α] → α := default\n", "t.lean").tree
+    text = tree.pretty()
+    assert text.count("inst_binder") == 2
+    assert "list" not in text.split() and "range" not in text.split()

@@ -494,6 +494,11 @@ class TermParser:
         return self.comma_terms("⟩", "anonymous_ctor")
 
     def list_literal(self) -> Node:
+        start = self.mark()
+        try:  # `[Inhabited α] → α`: an instance binder of a dependent arrow (Lean's depArrow)
+            return self.choice("dep_arrow", self.implicit_binder_arrow)
+        except ParseError:
+            self.reset(start)
         return self.choice("list", self.list_or_range)
 
     def list_or_range(self) -> Node:
