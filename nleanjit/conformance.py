@@ -28,6 +28,7 @@ import math
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 import shutil
 import signal
 import sys
@@ -217,9 +218,46 @@ def run_parse(entry: CorpusEntry) -> Outcome:
     messages = []
     if mismatch:
         messages.append(mismatch)
+    if entry.kind == "diag":
+        verdict = _diag_parse_verdict(entry, errors)
+        if verdict:
+            messages.append(verdict)
+        return Outcome(ok=not verdict and not mismatch, message="; ".join(messages), facts={ROUND_TRIP.name: not mismatch})
     if errors:
         messages.append(str(errors[0]))
     return Outcome(ok=not errors and not mismatch, message="; ".join(messages), facts={ROUND_TRIP.name: not mismatch})
+
+
+# `file:line:col[-line:col]: error…: message` in a diag file's expected output
+_EXPECTED_ERROR = re.compile(r"^[^:\n]+:(\d+):\d+(?:-\d+:\d+)?: error(?:\([\w.]+\))?: (.*)$", re.M)
+# Lean's parser messages (everything else in an expected file comes from elaboration)
+_PARSE_MESSAGE = re.compile(r"^(unexpected |expected |missing exponent digits)")
+
+
+def _diag_parse_verdict(entry: CorpusEntry, errors: list) -> str:
+    """A `diag` file states the exact messages Lean prints, parse errors among them.
+    For the parse stage it passes when our parse errors and Lean's agree line by line:
+    every error we report is on a line where Lean reports a parse error, and every line
+    where Lean reports a parse error carries one of ours.  '' when they agree."""
+    expected_rel = entry.column("expected")
+    if expected_rel in ("-", ""):
+        return "no expected messages in the manifest" if errors else ""
+    try:
+        expected = read_entry_bytes(CorpusEntry(expected_rel, entry.kind, entry.root)).decode("utf-8", errors="replace")
+    except OSError as e:
+        return f"cannot read expected messages: {e.strerror or e}"
+    lean_parse_lines = set()
+    for m in _EXPECTED_ERROR.finditer(expected):
+        if _PARSE_MESSAGE.match(m.group(2)):
+            lean_parse_lines.add(int(m.group(1)))
+    ours = {d.line: d for d in errors}
+    extra = [ours[line] for line in sorted(ours) if line not in lean_parse_lines]
+    if extra:
+        return f"parse error where Lean reports none: {extra[0]}"
+    missing = sorted(lean_parse_lines - set(ours))
+    if missing:
+        return f"Lean reports a parse error on line {missing[0]}, we report none there"
+    return ""
 
 
 def round_trip_mismatch(source: str, printed: object) -> str:
@@ -340,7 +378,7 @@ def run_compile(entry: CorpusEntry) -> Outcome:
     import tempfile
 
     from nleanjit.codegen.driver import compile_to_executable
-    from nleanjit.compiler.frontend import FrontendError, compile_program
+    from nleanjit.compiler.frontend import FrontendError, compile_program, entry_flags
 
     expected_rel = entry.column("expected")
     if expected_rel in ("-", ""):
@@ -362,8 +400,7 @@ def run_compile(entry: CorpusEntry) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="nleanjit-conf-") as tmp:
         exe = Path(tmp) / "program"
         try:
-            compile_to_executable(prog.fdecls, prog.externs, exe, opt_level=RUN_OPT_LEVEL,
-                                  takes_args=len(main.params) == 2, returns_uint32=prog.main_returns_uint32)
+            compile_to_executable(prog.fdecls, prog.externs, exe, opt_level=RUN_OPT_LEVEL, **entry_flags(prog))
         except Exception as e:
             return Outcome(False, f"back end: {type(e).__name__}: {e}")
         try:

@@ -237,6 +237,27 @@ def test_parse_stage_reports_first_error_and_mismatch(tmp_path, monkeypatch):
     )
 
 
+def test_parse_stage_compares_diag_files_with_leans_parse_errors_line_by_line(tmp_path):
+    # a diag file passes when our parse errors sit exactly on the lines of Lean's parse errors
+    # (elaboration errors in the expected file do not excuse a parse error of ours)
+    root = tmp_path / "c"
+    (root / "diag").mkdir(parents=True)
+    expected = ("a.lean:1:9-1:10: error: failed to synthesize instance\n  OfNat Prop 0\n"
+                "a.lean:2:7: error: unexpected identifier after decimal point; consider parenthesizing the number\n")
+    (root / "diag" / "a.expected.out").write_text(expected)
+    (root / "diag" / "b.expected.out").write_text(expected.replace("a.lean:2:7", "a.lean:3:7"))
+    (root / "diag" / "c.expected.out").write_text(expected)
+    src = "#check (0 : Prop)\n#check 31.succ\n"
+    for name in "abc":
+        (root / "diag" / f"{name}.lean").write_text(src if name != "c" else src.replace("(0 : Prop)", "(0 : Prop) )"))
+    (root / "MANIFEST.tsv").write_text("path\tkind\timports\texpected\n" + "".join(
+        f"diag/{n}.lean\tdiag\t-\tdiag/{n}.expected.out\n" for n in "abc"))
+    files = {f["path"]: f for f in run_stage("parse", root)["files"]}
+    assert files["diag/a.lean"]["ok"] is True
+    assert files["diag/b.lean"]["ok"] is False and "where Lean reports none" in files["diag/b.lean"]["message"]
+    assert files["diag/c.lean"]["ok"] is False and "diag/c.lean:1:" in files["diag/c.lean"]["message"]
+
+
 def test_round_trip_mismatch_positions_are_code_points():
     assert round_trip_mismatch("abc", "abc") == ""
     assert round_trip_mismatch("λx\n∀ y", "λx\n∀ z").startswith("round trip differs at line 2, col 2: expected 'y', got 'z'")

@@ -44,7 +44,7 @@ _COMMENT_DELIM_RE = re.compile(r"/-|-/")
 
 _NUMBER_RE = re.compile(
     r"0[xX][0-9a-fA-F_]*|0[bB][01_]*|0[oO][0-7_]*"
-    rf"|(?P<dec>[0-9][0-9_]*)(?P<frac>\.(?![.{_ID_FIRST}«])[0-9]*)?(?P<exp>[eE][+-]?[0-9]+)?"
+    rf"|(?P<dec>[0-9][0-9_]*)(?P<frac>\.(?:[0-9]+|(?=[eE][+-]?[0-9])|(?![.«{_ID_FIRST}])))?(?P<exp>[eE][+-]?[0-9]*)?"
 )
 _DIGITS_RE = re.compile(r"[0-9]+")
 _STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -233,7 +233,10 @@ class Lexer:
             return
         m = _NUMBER_RE.match(src, pos)
         if m.group("dec") is not None and (m.group("frac") is not None or m.group("exp") is not None):
-            self._emit(T.SCI, start, pos, m.end())
+            # Lean's decimal literal: `31.` and `31.5e3` are scientific; `31.5e` lacks exponent digits
+            exp = m.group("exp")
+            err = "missing exponent digits in scientific literal" if exp is not None and not exp.lstrip("eE+-") else None
+            self._emit(T.SCI, start, pos, m.end(), err)
         else:
             text = m.group()
             err = "missing digits" if len(text) == 2 and text[0] == "0" and text[1] in "xXbBoO" else None

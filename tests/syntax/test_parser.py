@@ -122,3 +122,21 @@ def test_instance_binder_arrow_is_a_dependent_arrow():
     text = tree.pretty()
     assert text.count("inst_binder") == 2
     assert "list" not in text.split() and "range" not in text.split()
+
+
+@pytest.mark.parametrize("src, line_col, message", [
+    ("#check 31.succ\n", (1, 7), "unexpected identifier after decimal point; consider parenthesizing the number"),
+    ("#check 31.e\n", (1, 10), "missing exponent digits in scientific literal"),
+    ("#check 31.3e\n", (1, 7), "missing exponent digits in scientific literal"),
+])
+def test_number_literal_glued_to_a_name_is_leans_error(src, line_col, message):
+    from nleanjit.syntax import parse_source
+    errors = [d for d in parse_source(src, "t.lean").diagnostics if d.severity == "error"]
+    assert errors and (errors[0].line, errors[0].col) == line_col and errors[0].message == message
+
+
+def test_decimal_point_forms_lean_accepts():
+    # `31.` and `31.e2` are Float literals, `(31).succ` a field access, `1.arr` a structure-instance field path
+    from nleanjit.syntax import parse_source
+    src = "#check 31.\n#check 31.e2\n#check (31).succ\ndef f (x : Nat × Nat) : Nat × Nat := { x with 1 := 2 }\n"
+    assert not [d for d in parse_source(src, "t.lean").diagnostics if d.severity == "error"]

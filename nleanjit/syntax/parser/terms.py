@@ -267,6 +267,12 @@ class TermParser:
                 return Node("interp", self.interpolated_string()), MAX_PREC
             lit = self.advance()
             nxt = self.tok
+            if kind == T.NUM and nxt.kind == T.SYM and nxt.text == "." and not nxt.leading and not self.peek().leading \
+                    and self.peek().kind == T.IDENT and lit.text.isdigit():
+                # `31.succ` / `31.e`: Lean's number literal owns the decimal point
+                if self.peek().text[0] in "eE":
+                    raise ParseError(self.peek(), "term", "missing exponent digits in scientific literal")
+                raise ParseError(lit, "term", "unexpected identifier after decimal point; consider parenthesizing the number")
             if kind == T.NUM and nxt.kind == T.SYM and nxt.text == "#" and not nxt.leading and not self.peek().leading:
                 return Node("bitvec_lit", [lit, self.advance(), self.term(MAX_PREC)]), MAX_PREC
             return Node("lit", [lit]), MAX_PREC
