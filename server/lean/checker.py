@@ -20,6 +20,13 @@ kept and reused:
   the state after a chain is cached the same way, and rebuilt from the chain
   when this worker has not seen it (a replaced worker, or another worker of the
   pool), so environments survive worker restarts.
+- **Proof states** (the REPL's tactic mode): every ``sorry`` with a known goal
+  gets that goal saved (``nleanjit.elab.proof_state.GoalSnapshot``) in a second
+  LRU, named by where it came from (the snippet or command chain and its index,
+  or the tactic that left it).  A proof state is such an origin plus the tactics
+  run since; ``tactic`` rebuilds the state by replaying them on the saved goal,
+  and re-elaborates the origin when this worker has not saved it.  So proof
+  states, like environments, are plain data that survive worker restarts.
 """
 
 from __future__ import annotations
@@ -53,38 +60,43 @@ def split_header(code: str) -> tuple[str, int]:
 
 
 class Checker:
-    """The elaborator with the prelude loaded once and an LRU of elaborated states."""
+    """The elaborator with the prelude loaded once, an LRU of elaborated states and one of goals
+    saved at sorries (proof states)."""
 
-    def __init__(self, cache_size: int = 64):
+    def __init__(self, cache_size: int = 64, goal_cache_size: int = 512):
         from nleanjit.elab.prelude import load_prelude
         from nleanjit.elab.state import ROOT_SCOPE
 
         self.root = ElabState(load_prelude(), (ROOT_SCOPE,))
-        self._states: collections.OrderedDict[str, tuple[ElabState, list[dict]]] = collections.OrderedDict()
-        self._cache_size = cache_size
+        self._states = _LRU(cache_size)
+        self._goals = _LRU(goal_cache_size)
         # the first elaboration in a process pays for lazy imports and caches: pay it now
         self._elaborate(self.root, "theorem _warm_up : 1 + 1 = 2 := rfl")
 
-    # --- the two entry points --------------------------------------------------------
+    # --- the entry points ------------------------------------------------------------------
 
     def check(self, code: str, use_header_cache: bool = True) -> dict:
-        """One Kimina snippet: ``{"response": {...}, "outcome", "cache_hit"}``."""
+        """One Kimina snippet: ``{"response": {...}, "outcome", "cache_hit"}``.
+
+        Each sorry's ``proofState`` is its index among the sorries whose goal was saved
+        (``("check", code, k)`` names it for ``tactic``), or null."""
         header, n_header = split_header(code)
         cache_hit = False
         if use_header_cache and header:
             key = "header:" + _digest(header)
-            cached = self._get(key)
+            cached = self._states.get(key)
             cache_hit = cached is not None
             if cached is None:
                 state, header_msgs = self._elaborate(self.root, "\n".join(code.split("\n")[:n_header]))
                 cached = (state, header_msgs)
-                self._put(key, cached)
+                self._states.put(key, cached)
             state, header_msgs = cached
             body = "\n" * n_header + "\n".join(code.split("\n")[n_header:])
-            _, body_msgs, sorries = self._elaborate(state, body, with_sorries=True)
+            _, body_msgs, sorries, goals = self._elaborate(state, body, with_sorries=True)
             messages = header_msgs + body_msgs
         else:
-            _, messages, sorries = self._elaborate(self.root, code, with_sorries=True)
+            _, messages, sorries, goals = self._elaborate(self.root, code, with_sorries=True)
+        self._keep_goals(("check", code), goals)
         return {"response": _response(messages, sorries), "outcome": outcome(messages),
                 "cache_hit": cache_hit}
 
@@ -94,25 +106,80 @@ class Checker:
         hit = False
         for i in range(len(chain) - 1):
             key = "repl:" + _digest("\x00".join(chain[: i + 1]))
-            cached = self._get(key)
+            cached = self._states.get(key)
             if cached is None:
                 state, _ = self._elaborate(state, chain[i])
-                self._put(key, (state, []))
+                self._states.put(key, (state, []))
             else:
                 state, hit = cached[0], True
-        new_state, messages, sorries = self._elaborate(state, chain[-1], with_sorries=True)
-        self._put("repl:" + _digest("\x00".join(chain)), (new_state, []))
+        new_state, messages, sorries, goals = self._elaborate(state, chain[-1], with_sorries=True)
+        self._states.put("repl:" + _digest("\x00".join(chain)), (new_state, []))
+        self._keep_goals(("repl", tuple(chain)), goals)
         return {"response": _response(messages, sorries), "outcome": outcome(messages), "cache_hit": hit}
+
+    def tactic(self, origin: tuple, done: list[str], tactic: str) -> dict:
+        """The Lean REPL's ``{"tactic", "proofState"}``: ``tactic`` run on the goal saved at a
+        sorry (``origin``) after the tactics ``done``.
+
+        ``origin`` is ``("check", code, k)``, ``("repl", chain, k)`` (the k-th saved goal of
+        that snippet or command) or ``("tactic", parent_origin, parent_done, parent_tactic, k)``
+        (the k-th sorry a tactic left).  A goal this worker has not saved (another worker's, or
+        one dropped from the LRU) is rebuilt by elaborating its origin again.  Out: ``{"response":
+        {"goals", "proofStatus", "messages"?, "sorries"?}}``, or ``{"response": {"message"}}`` (the
+        Lean REPL's error shape) when the tactic fails."""
+        from nleanjit.elab.proof_state import TacticFailed, run_tactics
+
+        hit = _digest(repr(origin)) in self._goals
+        snap = self._goal(origin)
+        if snap is None:
+            return {"response": {"message": "this proof state has no saved goal (its sorry's type was "
+                                            "not found)"}, "outcome": "lean_error", "cache_hit": hit}
+        try:
+            step = run_tactics(snap, list(done), tactic)
+        except TacticFailed as err:
+            return {"response": {"message": "Lean error:\n" + err.text}, "outcome": "lean_error",
+                    "cache_hit": hit}
+        self._keep_goals(("tactic", origin, tuple(done), tactic),
+                         [s.snapshot for s in step.sorries if s.snapshot is not None])
+        out: dict = {"goals": list(step.goals), "proofStatus": step.proof_status}
+        messages = [m.to_json() for m in step.messages]
+        if messages:
+            out["messages"] = messages
+        sorries = _saved_sorries(step.sorries)
+        if sorries:
+            out["sorries"] = sorries
+        status = "valid" if step.proof_status == "Completed" else (
+            "lean_error" if step.proof_status.startswith("Error") else "sorry")
+        return {"response": out, "outcome": status, "cache_hit": hit}
+
+    # --- saved goals ---------------------------------------------------------------------
+
+    def _keep_goals(self, origin_prefix: tuple, goals: list) -> None:
+        for k, snap in enumerate(goals):
+            self._goals.put(_digest(repr(origin_prefix + (k,))), snap)
+
+    def _goal(self, origin: tuple):
+        key = _digest(repr(origin))
+        snap = self._goals.get(key)
+        if snap is not None:
+            return snap
+        kind = origin[0]
+        if kind == "check":
+            self.check(origin[1])
+        elif kind == "repl":
+            self.repl(list(origin[1]))
+        elif kind == "tactic":
+            self.tactic(origin[1], list(origin[2]), origin[3])
+        return self._goals.get(key)
 
     # --- elaboration -----------------------------------------------------------------
 
     def _elaborate(self, state: ElabState, source: str, with_sorries: bool = False):
         from nleanjit.elab.command import CommandElab
         from nleanjit.elab.messages import Message, Span
+        from nleanjit.elab.proof_state import SorryRecorder
         from nleanjit.syntax import parse_source
 
-        global _tactic_sorries
-        _install_sorry_goal_recorder()
         eenv = state.eenv.fork()
         cmd = CommandElab(eenv, "<snippet>")
         cmd.scopes = list(state.scopes)
@@ -122,30 +189,37 @@ class Checker:
             end_line = getattr(d, "end_line", None) or d.line
             end_col = getattr(d, "end_col", None) or d.col
             messages.append(Message(d.severity, "<snippet>", Span(d.line, d.col, end_line, end_col), d.message))
-        _tactic_sorries = []
-        try:
+        with SorryRecorder() as recorder:
             cmd.elab_module(res.tree)
-        finally:
-            recorded, _tactic_sorries = _tactic_sorries, None
         messages.extend(cmd.messages)
         messages.sort(key=lambda m: (m.span.line, m.span.col))
         as_json = [m.to_json() for m in messages]
         new_state = ElabState(eenv, tuple(cmd.scopes))
         if not with_sorries:
             return new_state, as_json
-        return new_state, as_json, _sorries(source, as_json, eenv, cmd, recorded)
+        sorries, goals = _sorries(source, as_json, eenv, cmd, recorder.sorries)
+        return new_state, as_json, sorries, goals
 
-    def _get(self, key: str):
-        found = self._states.get(key)
+
+class _LRU:
+    def __init__(self, size: int):
+        self.size = size
+        self._items: collections.OrderedDict = collections.OrderedDict()
+
+    def __contains__(self, key) -> bool:
+        return key in self._items
+
+    def get(self, key):
+        found = self._items.get(key)
         if found is not None:
-            self._states.move_to_end(key)
+            self._items.move_to_end(key)
         return found
 
-    def _put(self, key: str, value) -> None:
-        self._states[key] = value
-        self._states.move_to_end(key)
-        while len(self._states) > self._cache_size:
-            self._states.popitem(last=False)
+    def put(self, key, value) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
 
 
 def outcome(messages: list[dict]) -> str:
@@ -166,66 +240,52 @@ def _response(messages: list[dict], sorries: list[dict]) -> dict:
     return out
 
 
-def _sorries(source: str, messages: list[dict], eenv, cmd, tactic_sorries: list) -> list[dict]:
-    """One entry per ``sorry``, in source order.
+def _sorries(source: str, messages: list[dict], eenv, cmd, recorded: list) -> tuple[list[dict], list]:
+    """(one entry per ``sorry`` in source order, the saved goals that entries' ``proofState`` index).
 
-    Tactic ``sorry``/``admit``: the goal it closed, recorded while elaborating (hypotheses
-    and ``⊢``, as Lean prints goals).  Term ``sorry``: only the first of each declaration is
-    known (the one its ``declaration uses 'sorry'`` warning points at); its goal is the
-    declaration's statement when the sorry is the whole proof (``:= sorry``), elsewhere
-    null.  ``proofState`` is null: tactic mode is not available yet (docs/LEAN_API.md)."""
+    The recorder (``nleanjit.elab.proof_state``) saw every tactic ``sorry``/``admit`` with the
+    goal it closes and every term ``sorry`` with the type it stands for; the goal is printed as
+    Lean prints goals.  A ``declaration uses 'sorry'`` warning at a place the recorder did not
+    see (a sorry whose type was never found) gets an entry with the declaration's statement
+    as goal when the sorry is the whole proof, else null, and no proof state."""
     out = {}
-    for span, goal in tactic_sorries:
-        pos = {"line": span.line, "column": span.col}
-        out[(span.line, span.col)] = {"pos": pos, "endPos": {"line": span.end_line, "column": span.end_col},
-                                      "goal": goal, "proofState": None}
+    goals: list = []
+    for r in recorded:
+        entry = {"pos": {"line": r.span.line, "column": r.span.col},
+                 "endPos": {"line": r.span.end_line, "column": r.span.end_col},
+                 "goal": r.goal, "proofState": None}
+        if r.snapshot is not None:
+            entry["proofState"] = len(goals)
+            goals.append(r.snapshot)
+        out[(r.span.line, r.span.col, len(out))] = entry
+    seen = {(k[0], k[1]) for k in out if out[k]["goal"] is not None}
     lines = source.split("\n")
     for m in messages:
         if m["data"] != SORRY_WARNING:
             continue
         pos, end = m["pos"], m["endPos"]
-        key = (pos["line"], pos["column"])
-        if key not in out:
-            out[key] = {"pos": pos, "endPos": end, "goal": _whole_proof_goal(lines, pos, eenv, cmd),
-                        "proofState": None}
-    return [out[k] for k in sorted(out)]
-
-
-# --- goals of tactic sorries ----------------------------------------------------------------
-#
-# The elaborator does not report the goal a tactic `sorry` closes.  The worker wraps the
-# `sorry`/`admit` tactics (looked up by name at each use) to print that goal first; when the
-# elaborator's tactic table changes shape, nothing is wrapped and goals stay unknown.
-
-_tactic_sorries: list | None = None
-
-
-def _install_sorry_goal_recorder() -> None:
-    try:
-        from nleanjit.elab.messages import Span
-        from nleanjit.elab.tactics import basic
-    except ImportError:
-        return
-    table = getattr(basic, "TACTICS", None)
-    if not isinstance(table, dict):
-        return
-    for name in ("sorry", "admit"):
-        original = table.get(name)
-        if original is None or getattr(original, "records_goal", False):
+        if (pos["line"], pos["column"]) in seen:
             continue
+        for k in [k for k in out if (k[0], k[1]) == (pos["line"], pos["column"])]:
+            del out[k]
+        out[(pos["line"], pos["column"], len(out))] = {
+            "pos": pos, "endPos": end, "goal": _whole_proof_goal(lines, pos, eenv, cmd), "proofState": None}
+        seen.add((pos["line"], pos["column"]))
+    return [out[k] for k in sorted(out)], goals
 
-        def recording(st, g, stx, _original=original):
-            if _tactic_sorries is not None:
-                try:
-                    span = Span.of(stx)
-                    if span is not None:
-                        _tactic_sorries.append((span, st.pp_goal(g)))
-                except Exception:  # noqa: BLE001 - a goal we cannot print is left unknown
-                    pass
-            return _original(st, g, stx)
 
-        recording.records_goal = True
-        table[name] = recording
+def _saved_sorries(recorded) -> list[dict]:
+    """The sorries a tactic left, numbered as ``_keep_goals`` numbers their goals."""
+    out, k = [], 0
+    for r in recorded:
+        entry = {"pos": {"line": r.span.line, "column": r.span.col},
+                 "endPos": {"line": r.span.end_line, "column": r.span.end_col},
+                 "goal": r.goal, "proofState": None}
+        if r.snapshot is not None:
+            entry["proofState"] = k
+            k += 1
+        out.append(entry)
+    return out
 
 
 def _whole_proof_goal(lines: list[str], pos: dict, eenv, cmd) -> str | None:

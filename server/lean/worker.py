@@ -1,7 +1,7 @@
 """The checker worker process: prelude loaded once, then one job at a time over a pipe.
 
 In: jobs from the pool over a ``multiprocessing`` connection, ``("check", code,
-use_header_cache)`` or ``("repl", chain)``.  Out: one reply per job, the
+use_header_cache)``, ``("repl", chain)`` or ``("tactic", origin, done, tactic)``.  Out: one reply per job, the
 ``Checker``'s dict (``response``, ``outcome``, ``cache_hit``) or ``{"error",
 "outcome"}`` for what is not a Lean message.
 
@@ -56,6 +56,8 @@ def handle(checker, job: tuple) -> tuple[dict, bool]:
     try:
         if job[0] == "check":
             reply = checker.check(job[1], job[2])
+        elif job[0] == "tactic":
+            reply = checker.tactic(job[1], job[2], job[3])
         else:
             reply = checker.repl(job[1])
     except MemoryError:

@@ -12,6 +12,12 @@ def checker():
     return Checker(cache_size=4)
 
 
+@pytest.fixture(scope="module")
+def other_worker():
+    """Another worker (or a replaced one): tiny caches, so it rebuilds what it has not seen."""
+    return Checker(cache_size=1, goal_cache_size=1)
+
+
 def test_split_header_takes_leading_import_open_comment_and_blank_lines():
     code = "import Mathlib\nimport Aesop\n-- hi\n\nopen Nat Real\ntheorem t : True := trivial\nopen Nat"
     header, n = split_header(code)
@@ -33,10 +39,10 @@ def test_header_cache_keeps_positions_and_opens(checker):
     assert uncached["response"] == first["response"] and uncached["cache_hit"] is False
 
 
-def test_repl_chain_rebuilds_states_it_has_not_seen(checker):
+def test_repl_chain_rebuilds_states_it_has_not_seen(checker, other_worker):
     chain = ["def x : Nat := 2", "def y : Nat := x + 1", "theorem ty : y = 3 := rfl"]
     assert checker.repl(chain)["response"] == {"env": 0}
-    fresh = Checker(cache_size=1)  # another worker: nothing cached, the chain is replayed
+    fresh = other_worker  # nothing cached, the chain is replayed
     assert fresh.repl(chain)["response"] == {"env": 0}
     assert fresh.repl(chain[:2] + ["theorem ty : y = 4 := rfl"])["outcome"] == "lean_error"
 
@@ -61,5 +67,74 @@ def test_sorries_carry_their_goals(checker):
     assert [(s["pos"]["line"], s["pos"]["column"]) for s in sorries] == [(3, 4), (5, 25), (6, 35)]
     assert sorries[0]["goal"] == "case left\np : Prop\nq : Prop\nhp : p\nhq : q\n⊢ p"
     assert sorries[1]["goal"] == "⊢ 2 + 2 = 4"
-    assert sorries[2]["goal"] is None  # a term sorry inside a term: goal not known yet
-    assert all(s["proofState"] is None for s in sorries)
+    assert sorries[2]["goal"] == "⊢ 2 = 2"  # a term sorry inside a term: the type it stands for
+    assert [s["proofState"] for s in sorries] == [0, 1, 2]  # each goal saved, numbered per snippet
+
+
+# --- tactic mode (proof states) ----------------------------------------------------------------
+
+AND_THEOREM = "theorem a (p q : Prop) (hp : p) (hq : q) : p ∧ q := by sorry"
+HYPS = "p : Prop\nq : Prop\nhp : p\nhq : q\n"
+
+
+def test_tactic_runs_on_the_goal_saved_at_a_sorry(checker):
+    (sorry,) = checker.repl([AND_THEOREM])["response"]["sorries"]
+    assert (sorry["goal"], sorry["proofState"]) == (HYPS + "⊢ p ∧ q", 0)
+    origin = ("repl", (AND_THEOREM,), 0)
+    step = checker.tactic(origin, [], "constructor")["response"]
+    assert step == {"goals": ["case left\n" + HYPS + "⊢ p", "case right\n" + HYPS + "⊢ q"],
+                    "proofStatus": "Incomplete: open goals remain"}
+    step = checker.tactic(origin, ["constructor"], "exact hp")["response"]
+    assert step["goals"] == ["case right\n" + HYPS + "⊢ q"]
+    done = checker.tactic(origin, ["constructor", "exact hp"], "exact hq")
+    assert done["response"] == {"goals": [], "proofStatus": "Completed"} and done["outcome"] == "valid"
+    # a saved state is a value: the same state again, another way
+    assert checker.tactic(origin, [], "exact ⟨hp, hq⟩")["response"]["proofStatus"] == "Completed"
+
+
+def test_tactic_errors_are_the_repl_error_shape(checker):
+    origin = ("repl", (AND_THEOREM,), 0)
+    checker.repl([AND_THEOREM])
+    wrong = checker.tactic(origin, [], "exact hp")["response"]
+    assert wrong["message"].startswith("Lean error:\n<input>:1:6: type mismatch\n  hp\nhas type\n  p : Prop")
+    unparsable = checker.tactic(origin, [], "exact hp )")["response"]
+    assert unparsable == {"message": "Lean error:\n<input>:1:9: unexpected token ')'; expected end of the "
+                                     "tactic sequence"}
+    assert checker.tactic(origin, [], "   ")["response"]["message"].startswith("Lean error:\n<input>:1:0")
+
+
+def test_tactic_sorries_get_their_own_states_and_the_status_says_sorry(checker):
+    origin = ("repl", (AND_THEOREM,), 0)
+    checker.repl([AND_THEOREM])
+    step = checker.tactic(origin, [], "constructor <;> sorry")["response"]
+    assert step["proofStatus"] == "Incomplete: contains sorry" and step["goals"] == []
+    assert [(s["goal"], s["proofState"]) for s in step["sorries"]] == [
+        ("case left\n" + HYPS + "⊢ p", 0), ("case right\n" + HYPS + "⊢ q", 1)]
+    nested = ("tactic", origin, (), "constructor <;> sorry", 1)
+    assert checker.tactic(nested, [], "exact hq")["response"] == {"goals": [], "proofStatus": "Completed"}
+
+
+def test_term_sorries_have_proof_states_too(checker):
+    code = "def f (x : Unit) : Nat := sorry\ntheorem c : 1 = 1 ∧ 2 = 2 := ⟨rfl, sorry⟩"
+    sorries = checker.repl([code])["response"]["sorries"]
+    assert [(s["goal"], s["proofState"]) for s in sorries] == [("x : Unit\n⊢ Nat", 0), ("⊢ 2 = 2", 1)]
+    assert checker.tactic(("repl", (code,), 0), [], "exact 37")["response"]["proofStatus"] == "Completed"
+    assert checker.tactic(("repl", (code,), 1), [], "rfl")["response"]["proofStatus"] == "Completed"
+
+
+def test_a_worker_that_never_saw_the_state_rebuilds_it(checker, other_worker):
+    chain = ("def double (n : Nat) : Nat := n + n", "theorem d : double 2 = 4 := by sorry")
+    fresh = other_worker
+    nested = ("tactic", ("repl", chain, 0), (), "sorry", 0)
+    assert fresh.tactic(nested, [], "decide")["response"] == {"goals": [], "proofStatus": "Completed"}
+    # snippets of /api/check name their states the same way
+    code = "theorem e : 3 = 3 := by\n  sorry"
+    assert checker.check(code)["response"]["sorries"][0]["proofState"] == 0
+    assert fresh.tactic(("check", code, 0), [], "rfl")["response"]["proofStatus"] == "Completed"
+
+
+def test_a_proof_that_uses_itself_is_not_completed(checker):
+    code = "theorem self : 2 = 3 := by sorry"
+    checker.repl([code])
+    step = checker.tactic(("repl", (code,), 0), [], "exact self")["response"]
+    assert step["goals"] == [] and step["proofStatus"].startswith("Error: kernel type check failed")
