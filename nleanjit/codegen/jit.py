@@ -5,7 +5,7 @@ What goes in: an `llvmlite.ir.Module` (or its text) holding a compiled
 process's stdout by the runtime. The runtime's shared library is loaded
 into the process (`load_library_permanently`), so one process uses one
 runtime variant; `python -m nleanjit.codegen.jit FILE.ll [--variant debug]
-[--opt N] [--report-objects] [ARGS...]` runs a program in a fresh process,
+[--opt N] [--main NAME] [--report-objects] [ARGS...]` runs a program in a fresh process,
 which is how the tests keep the debug and release runtimes apart.
 """
 
@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file", help="LLVM IR text (.ll) with a compiled main")
     ap.add_argument("--variant", default="release", choices=("release", "debug"))
     ap.add_argument("--opt", type=int, default=2, choices=(0, 1, 2, 3))
+    ap.add_argument("--main", default="main", help="the declaration to run (default: main)")
     ap.add_argument("--report-objects", action="store_true")
     ap.add_argument("--report-time", action="store_true", help="print JIT compile and run times on stderr")
     ap.add_argument("args", nargs="*")
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         engine = jit_compile(text, ns.opt, ns.variant)
         t1 = time.perf_counter()
-        code = run_main(engine, ns.args, variant=ns.variant)
+        code = run_main(engine, ns.args, ns.main, variant=ns.variant)
         t2 = time.perf_counter()
     except (OSError, RuntimeError, JitError) as exc:
         print(f"error: {exc}", file=sys.stderr)

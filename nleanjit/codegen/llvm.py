@@ -445,17 +445,19 @@ class ModuleEmitter:
         fn_name = (d.symbol if isinstance(d, T.Extern) else mangle(name)) + "_boxed"
         if fn_name in self.helpers:
             return self.helpers[fn_name]
-        if len(d.params) > CLOSURE_MAX_ARGS:
-            raise CodegenError(f"'{name}': closures over functions of more than {CLOSURE_MAX_ARGS} parameters are not supported yet")
-        fn = ir.Function(self.module, ir.FunctionType(PTR, [PTR] * len(d.params)), fn_name)
+        # beyond CLOSURE_MAX_ARGS the runtime passes one array of the arguments (`nl_call_fun`)
+        spread = len(d.params) > CLOSURE_MAX_ARGS
+        fn = ir.Function(self.module, ir.FunctionType(PTR, [PTR] if spread else [PTR] * len(d.params)), fn_name)
         fn.linkage = "internal"
         self.helpers[fn_name] = fn
         b = ir.IRBuilder(fn.append_basic_block("entry"))
+        boxed = ([b.load(b.gep(fn.args[0], [ir.Constant(I64, i)], source_etype=PTR), typ=PTR)
+                  for i in range(len(d.params))] if spread else list(fn.args))
         args = []
-        for p, a in zip(d.params, fn.args):
+        for p, a in zip(d.params, boxed):
             args.append(self.unbox_value(b, a, p.ty) if p.ty.is_scalar else a)
         r = b.call(self.functions[name], args)
-        for p, a in zip(d.params, fn.args):
+        for p, a in zip(d.params, boxed):
             if p.borrow or p.ty.is_scalar:
                 b.call(self.dec_fn(), [a])
         b.ret(self.box_value(b, r, d.ty) if d.ty.is_scalar else r)

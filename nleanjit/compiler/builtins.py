@@ -98,6 +98,8 @@ BUILTINS: dict[str, Builtin] = {
     "lean_st_ref_set": _b(BORROWED, OWNED, WORLD, ty=O, target="nl_st_ref_set", args=("p0", "p1"), result="void"),
     "lean_st_ref_swap": _b(BORROWED, OWNED, WORLD, ty=O, target="nl_st_ref_swap", args=("p0", "p1"), result="io_ok"),
     "lean_panic_fn": _b(OWNED, OWNED, ty=O, target="nl_panic_fn"),
+    # ours, not Lean's: the value an `initialize x : T ← act` gives `x` (an error ends the program)
+    "nl_io_init_value": _b(OWNED, ty=O, target="nl_io_init_value"),
 }
 
 UINT_TYPES = {"uint8": U8, "uint16": U16, "uint32": U32, "uint64": U64, "usize": USIZE}

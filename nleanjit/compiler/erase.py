@@ -27,7 +27,8 @@ together, no separate ANF simplifier yet):
 - trivial structures (one constructor, one relevant field: `Fin`, `Subtype`,
   `Char`) are that field, as in Lean; `String` is a runtime string and its
   model's field `data` is `nl_string_to_list` (`String.mk`: `nl_string_of_list`);
-  `Array`/`ByteArray`/`Float` through their constructors are refused;
+  `Array`/`Float` through their constructors are refused (`ByteArray`, `FloatArray` are
+  their model: a structure over an `Array`, since no byte-array extern is mapped);
 - `T.rec` (one non-indexed inductive) becomes an auxiliary recursive
   function `f._rec_N` over the captured variables, the major premise and the
   motive's extra arguments; each `ih` is the recursive call on its field,
@@ -36,7 +37,10 @@ together, no separate ANF simplifier yet):
 - a `fun` used as a value is lambda-lifted (`f._lam_N` over its captured
   variables, a `pap`); partial applications are `pap`s, applications of
   local functions and of dictionary fields `ap`s;
-- `partial` definitions are compiled from their `_unsafe_rec` implementation.
+- `partial` definitions are compiled from their `_unsafe_rec` implementation;
+- `initialize x : T ← act` (the elaborator's `opaque x` + `x.initFn`) makes `x` a
+  closed constant running `act`; `initializer_entry` wraps `main` so that every
+  `initialize` runs first, in source order.
 
 Anything else (indexed or mutual inductives, axioms and opaque constants,
 constructors applied partially) raises `Unsupported(what, decl)`; the front end turns it
@@ -128,7 +132,7 @@ def extern_for(name: str) -> T.Extern | None:
 # Types whose runtime representation is not their Lean model (a runtime string,
 # array or machine integer): building, projecting or matching them through the
 # model's constructor would read the wrong memory.
-RUNTIME_REPR = ("Array", "ByteArray", "Float", "Substring", "FloatArray",
+RUNTIME_REPR = ("Array", "Float", "Substring",
                 "UInt8", "UInt16", "UInt32", "UInt64", "USize")
 
 
@@ -264,6 +268,8 @@ class Eraser:
 
     def _compile_def(self, name: str) -> None:
         info = self.env.find(self._impl_name(name))
+        if self.init_action(name):
+            return self._compile_initialized(name)
         if not isinstance(info, DefinitionInfo):
             raise Unsupported(f"'{name}' (it has no executable definition)", name)
         self.decls[name] = T.FDecl(name, (), TO, T.Unreachable())  # placeholder: recursion
@@ -282,6 +288,60 @@ class Eraser:
                 params.append(T.Param(x, False, self.ir_type(bty)))
         rty = self.ir_type(self.type_of(body))
         self.decls[name] = T.FDecl(name, tuple(params), rty, self.lower(fn, body, _ret))
+
+    def init_action(self, name: str) -> str | None:
+        """`initialize name : T ← act`: the elaborator declares `opaque name` and `def name.initFn := act`."""
+        action = name + INIT_FN_SUFFIX
+        if isinstance(self.env.find(name), OpaqueInfo) and isinstance(self.env.find(action), DefinitionInfo):
+            return action
+        return None
+
+    def _compile_initialized(self, name: str) -> None:
+        """The opaque's value is what its action returns: a closed constant (computed once,
+        then persistent) that runs the action; `initializer_entry` forces it at start-up."""
+        action = self.init_action(name)
+        ty = self.ir_type(self.env.get(name).type)
+        if not ty.is_obj:
+            raise Unsupported(f"'initialize {name}' of a scalar type", name)
+        self.pending.append(action)
+        self.externs[INIT_VALUE] = INIT_VALUE_EXTERN
+        r, v = T.VarId(1), T.VarId(2)
+        self.decls[name] = T.FDecl(name, (), ty, T.VDecl(r, TO, T.FAp(action, (T.IRRELEVANT,)), T.VDecl(
+            v, O, T.FAp(INIT_VALUE, (r,)), T.Ret(v))))
+
+    def initializer_entry(self, entry: str) -> str:
+        """Lean runs a module's `initialize` commands in order before `main`. When the program
+        has any, a wrapper `entry._with_init` (same parameters as `entry`) runs them — each
+        `IO Unit` action, each named one by forcing its constant — stops at the first error
+        result, then calls `entry`. Returns the name to run (`entry` itself when there are none)."""
+        steps = []
+        for name in self.env.names():
+            if _UNNAMED_INIT.search(name) and isinstance(self.env.find(name), DefinitionInfo):
+                steps.append((name, False))
+            elif name.endswith(INIT_FN_SUFFIX) and self.init_action(name[:-len(INIT_FN_SUFFIX)]):
+                steps.append((name[:-len(INIT_FN_SUFFIX)], True))
+        if not steps:
+            return entry
+        self.compile([entry, *(n for n, _ in steps)])
+        main = self.decls[entry]
+        params = tuple(T.Param(T.VarId(i + 1), False, p.ty) for i, p in enumerate(main.params))
+        world = params[-1].x
+        fresh = iter(range(len(params) + 1, 10 ** 9))
+
+        def run(i: int) -> T.FnBody:
+            if i == len(steps):
+                r = T.VarId(next(fresh))
+                return T.VDecl(r, main.ty, T.FAp(entry, tuple(p.x for p in params)), T.Ret(r))
+            name, forced = steps[i]
+            x = T.VarId(next(fresh))
+            if forced:  # a named initializer: its constant runs the action (an error exits)
+                return T.VDecl(x, self.decls[name].ty, T.FAp(name, ()), run(i + 1))
+            ok, err = T.CtorInfo("EStateM.Result.ok", 0, size=2), T.CtorInfo("EStateM.Result.error", 1, size=2)
+            return T.VDecl(x, TO, T.FAp(name, (world,)), T.Case(
+                "EStateM.Result", x, TO, (T.AltCtor(ok, run(i + 1)), T.AltCtor(err, T.Ret(x)))))
+        wrapper = entry + "._with_init"
+        self.decls[wrapper] = T.FDecl(wrapper, params, main.ty, run(0))
+        return wrapper
 
     def arity(self, name: str) -> list[bool]:
         """Per parameter of constant `name`'s type: is it relevant?"""
@@ -479,7 +539,7 @@ class Eraser:
     def lower_call(self, fn: _Fn, name: str, args: list[X.Expr], ty: X.Expr, k: Kont) -> T.FnBody:
         info = self.env.find(name)
         target = self._impl_name(name)
-        if not isinstance(self.env.find(target), DefinitionInfo):
+        if not isinstance(self.env.find(target), DefinitionInfo) and not self.init_action(name):
             kind = type(info).__name__.replace("Info", "").lower()
             raise Unsupported(f"'{name}' ({kind} without an executable definition)", fn.name)
         relevant = self.arity(name)
@@ -681,6 +741,8 @@ class Eraser:
             alts = tuple(T.AltCtor(info, self.apply_minor(fn, m, [(T.IRRELEVANT, None)] * n, extra, k))
                          for info, m, n in zip((FALSE, TRUE), minors, nfields))
             return T.Case(name, x, U8, alts)
+        if not ind.constructors:  # `Empty`, `False`-like: no value reaches here
+            return T.Unreachable()
         alts = []
         for cname, minor in zip(ind.constructors, minors):
             cinfo = self.env.get(cname)
@@ -810,6 +872,11 @@ def _beta(f: X.Expr, args: list[X.Expr]) -> X.Expr:
 INT_LT, INT_ABS = "_erase.Int.decLt", "_erase.Int.natAbs"  # names no Lean program can write
 INT_CASE_EXTERNS = {INT_LT: builtins.extern_decl(INT_LT, "lean_int_dec_lt"),
                     INT_ABS: builtins.extern_decl(INT_ABS, "lean_nat_abs")}
+
+INIT_FN_SUFFIX = ".initFn"  # the elaborator's `initialize` declarations (`elab_initialize`)
+_UNNAMED_INIT = re.compile(r"(?:^|\.)initFn_\d+$")
+INIT_VALUE = "_erase.initValue"
+INIT_VALUE_EXTERN = builtins.extern_decl(INIT_VALUE, "nl_io_init_value")
 
 FALSE = T.CtorInfo("Bool.false", 0)
 TRUE = T.CtorInfo("Bool.true", 1)

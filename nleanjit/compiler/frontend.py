@@ -36,6 +36,8 @@ class Program:
     externs: list[T.Extern]
     fdecls: list[T.FDecl]
     main_returns_uint32: bool = False
+    entry: str = "main"
+    """What the executable runs: `main`, or a wrapper running the `initialize` commands first."""
 
 
 def _position(source: str, decl: str) -> tuple[int, int] | None:
@@ -78,11 +80,13 @@ def compile_program(source: str, file: str = "<input>", entry: str = "main") -> 
         old = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old, ERASE_RECURSION_LIMIT))
         try:
-            return eraser.compile([entry])
+            eraser.compile([entry])
+            run_entry = eraser.initializer_entry(entry)
+            return eraser.compile([]), run_entry
         finally:
             sys.setrecursionlimit(old)
     try:
-        decls = _run_with_big_stack(erase)
+        decls, run_entry = _run_with_big_stack(erase)
     except Unsupported as err:
         # at the definition being compiled if it is in this file, else at the one that needed it
         what, pos = err.what, _position(source, err.decl or entry)
@@ -109,7 +113,7 @@ def compile_program(source: str, file: str = "<input>", entry: str = "main") -> 
         line, col = _position(source, entry) or (1, 0)
         raise FrontendError([f"{file}:{line}:{col}: error: code generation for this type of '{entry}' is not "
                              f"supported yet (expected `IO Unit`, `IO UInt32` or `List String → IO …`)"])
-    return Program(decls, externs, fdecls, _returns_uint32(res.eenv.env.get(entry).type))
+    return Program(decls, externs, fdecls, _returns_uint32(res.eenv.env.get(entry).type), run_entry)
 
 
 def _returns_uint32(ty) -> bool:
@@ -150,8 +154,8 @@ def _load(args) -> tuple[str, Program] | int:
 
 def entry_flags(prog: Program) -> dict:
     """`main (args : List String)` takes the command line; `IO UInt32` gives the exit code."""
-    main = next(d for d in prog.fdecls if d.name == "main")
-    return {"takes_args": len(main.params) == 2, "returns_uint32": prog.main_returns_uint32}
+    main = next(d for d in prog.fdecls if d.name == prog.entry)
+    return {"takes_args": len(main.params) == 2, "returns_uint32": prog.main_returns_uint32, "main": prog.entry}
 
 
 def _print_dumps(args, prog: Program, dumps: dict[str, str]) -> None:

@@ -412,6 +412,21 @@ void nl_initialize_runtime(int argc, char **argv) {
     setvbuf(stdout, g_stdout_buffer, _IOFBF, sizeof g_stdout_buffer);
 }
 
+/* The value of an `initialize x : T ← act` action's result (r owned): an
+   error ends the program as an uncaught exception in `main` would. */
+nl_object *nl_io_init_value(nl_object *r) {
+    if (!nl_io_result_is_ok(r)) {
+        nl_io_result_show_error(r);
+        nl_dec(r);
+        nl_finalize_runtime();
+        exit(1);
+    }
+    nl_object *v = nl_io_result_get_value(r);
+    nl_inc(v);
+    nl_dec(r);
+    return v;
+}
+
 void nl_finalize_runtime(void) {
     nl_task_manager_finalize();
     nl_flush_stdout();

@@ -571,6 +571,8 @@ nl_object *nl_io_error_of_errno(int err, const char *filename /* may be NULL */)
 nl_object *nl_io_error_to_string(nl_object *e);  /* e borrowed: IO.Error.toString */
 /* Prints "uncaught exception: <msg>" on stderr; r borrowed error result. */
 void nl_io_result_show_error(nl_object *r);
+/* The value of an initializer's IO result (r owned); on an error prints it and exits 1. */
+nl_object *nl_io_init_value(nl_object *r);
 
 /* Every IO primitive takes the world token (ignored) last and returns an IO
    result.  String and path arguments are borrowed. */

@@ -24,7 +24,8 @@ def run_lean(tmp_path, source, variant="debug", opt=0):
     ll = tmp_path / "prog.ll"
     ll.write_text(str(emit_module(res.decls, prog.externs, report_objects=True)))
     proc = subprocess.run([sys.executable, "-m", "nleanjit.codegen.jit", str(ll), "--variant", variant,
-                           "--opt", str(opt), "--report-objects"], capture_output=True, text=True, timeout=120)
+                           "--opt", str(opt), "--main", prog.entry, "--report-objects"],
+                          capture_output=True, text=True, timeout=120)
     m = REPORT.search(proc.stderr)
     assert m, proc.stderr
     return proc.returncode, proc.stdout, int(m.group(1))
@@ -325,3 +326,46 @@ def test_cli_compile_executable_and_dumps(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "nleanjit.cli", "compile", str(src), "--dump=nope"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "unknown dump 'nope'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+INIT_AND_WIDE = """
+initialize counter : IO.Ref Nat ← IO.mkRef 10
+
+initialize
+  IO.println "init 1"
+  counter.modify (· + 5)
+
+initialize names : IO.Ref (Array String) ← do
+  IO.println "init names"
+  IO.mkRef #["a"]
+
+def wide (x : Nat) : Nat → String :=
+  let x1 := x + 1; let x2 := x + 2; let x3 := x + 3; let x4 := x + 4; let x5 := x + 5
+  let x6 := x + 6; let x7 := x + 7; let x8 := x + 8; let x9 := x + 9; let x10 := x + 10
+  let x11 := x + 11; let x12 := x + 12; let x13 := x + 13; let x14 := x + 14
+  let x15 := x + 15; let x16 := x + 16; let x17 := x + 17
+  fun y => toString [x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15, x16, x17, y]
+
+def noValue (e : Empty) : Nat := Empty.casesOn (motive := fun _ => Nat) e
+
+def main : IO Unit := do
+  IO.println "main"
+  IO.println (← counter.get)
+  IO.println (← names.get)
+  IO.println (wide 0 100)
+  let bs := (List.replicate 3 (7 : UInt8)).toByteArray
+  let cs := bs.push 9 |>.set! 0 1
+  IO.println s!"{bs.toList} {cs.toList} {cs.size} {"hello".toUTF8.size}"
+  IO.println (([] : List Empty).map noValue).length
+"""
+
+
+def test_initializers_wide_closures_bytearrays(tmp_path):
+    """`initialize` commands run in order before `main` (a named one through its constant);
+    a closure over 17 captured values (the runtime's array calling convention); `ByteArray`
+    through its model; a match on `Empty` is unreachable code."""
+    code, out, live = run_lean(tmp_path, INIT_AND_WIDE)
+    assert (code, live) == (0, 0)
+    assert out == ("init 1\ninit names\nmain\n15\n#[a]\n"
+                   "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 100]\n"
+                   "[7, 7, 7] [1, 7, 7, 9] 4 5\n0\n")
