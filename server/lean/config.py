@@ -11,6 +11,7 @@ it, so every Sanic worker process sees the same values).  Out: a frozen
 | NLEANJIT_LEAN_MEMORY_MB     | memory_mb        | 4096 (RLIMIT_AS of a worker)    |
 | NLEANJIT_LEAN_SESSIONS      | sessions         | 256 REPL sessions (LRU)         |
 | NLEANJIT_LEAN_SESSION_ENVS  | session_envs     | 4096 environments per session   |
+| NLEANJIT_LEAN_PROOF_STATES  | session_proof_states | 4096 proof states per session (oldest dropped) |
 | NLEANJIT_LEAN_MAX_TIMEOUT   | max_timeout_s    | 300 s per snippet at most       |
 | NLEANJIT_RAY_ADDRESS        | ray_address      | none: the local pool            |
 """
@@ -32,6 +33,7 @@ class LeanConfig:
     memory_mb: int = 4096
     sessions: int = 256
     session_envs: int = 4096
+    session_proof_states: int = 4096
     max_timeout_s: float = 300.0
     ray_address: str | None = None
 
@@ -57,6 +59,7 @@ class LeanConfig:
             memory_mb=number("NLEANJIT_LEAN_MEMORY_MB", 4096, 256),
             sessions=number("NLEANJIT_LEAN_SESSIONS", 256, 1),
             session_envs=number("NLEANJIT_LEAN_SESSION_ENVS", 4096, 1),
+            session_proof_states=number("NLEANJIT_LEAN_PROOF_STATES", 4096, 1),
             max_timeout_s=number("NLEANJIT_LEAN_MAX_TIMEOUT", 300.0, 1.0, float),
             ray_address=env.get("NLEANJIT_RAY_ADDRESS") or None,
         )

@@ -12,7 +12,8 @@ cache hit) and, at scrape time, the pool's and the REPL sessions' state.  Out:
 - gauges: ``nleanjit_lean_queue_depth``, ``nleanjit_lean_busy_workers``,
   ``nleanjit_lean_workers``, ``nleanjit_lean_worker_restarts``,
   ``nleanjit_lean_repl_sessions``, ``nleanjit_lean_repl_environments``,
-  ``nleanjit_lean_repl_session_limit``.
+  ``nleanjit_lean_repl_proof_states``, ``nleanjit_lean_repl_session_limit``,
+  ``nleanjit_lean_repl_proof_state_limit``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class _LeanStateCollector:
                                 value=s.get("sessions", 0))
         yield GaugeMetricFamily("nleanjit_lean_repl_environments", "REPL environments kept in all sessions",
                                 value=s.get("environments", 0))
+        yield GaugeMetricFamily("nleanjit_lean_repl_proof_states", "REPL proof states kept in all sessions",
+                                value=s.get("proof_states", 0))
+        yield GaugeMetricFamily("nleanjit_lean_repl_proof_state_limit", "most proof states kept per session "
+                                "before the oldest is dropped", value=s.get("proof_state_limit", 0))
         yield GaugeMetricFamily("nleanjit_lean_repl_session_limit", "most REPL sessions kept before the "
                                 "least recently used is dropped", value=s.get("session_limit", 0))
 

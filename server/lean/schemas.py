@@ -22,7 +22,8 @@ SORRY = Obj("LeanSorry", (
     Field("pos", POS), Field("endPos", POS),
     Field("goal", Str(), description="the goal a tactic sorry closes; for a term sorry the statement "
                                      "(⊢ type) when it is the whole proof, else null"),
-    Field("proofState", Int(), description="null: tactic mode is not available yet"),
+    Field("proofState", Int(), description="the proof state at this sorry, for /v1/lean/repl's tactic mode "
+                                           "(kept in the caller's session); null when the goal is unknown"),
 ))
 COMMAND_RESPONSE = Obj("LeanCommandResponse", (
     Field("env", Int()),
@@ -67,8 +68,8 @@ VERIFY_RESPONSE = Obj("LeanVerifyResponse", (
 REPL_REQUEST = Obj("LeanReplRequest", (
     Field("cmd", Str(), description="a Lean command (or several)"),
     Field("env", Int(minimum=0), description="run in this environment (from an earlier answer)"),
-    Field("tactic", Str(), description="tactic mode: not available yet"),
-    Field("proofState", Int(minimum=0), description="tactic mode: not available yet"),
+    Field("tactic", Str(), description="tactic mode: tactic text to run on proofState"),
+    Field("proofState", Int(minimum=0), description="tactic mode: a proof state from an earlier answer"),
     Field("timeout", _TIMEOUT, default=30.0, description="extension: wall-clock seconds"),
     Field("allTactics", Bool(), description="accepted; ignored"),
     Field("infotree", Str(), description="accepted; ignored"),
@@ -107,4 +108,16 @@ PROVE_RESPONSE = Obj("LeanProveResponse", (
     Field("usage", Obj("LeanProveUsage", (Field("prompt_tokens", Int()), Field("completion_tokens", Int()),
                                           Field("total_tokens", Int())))),
 ))
-REPL_RESPONSE = COMMAND_RESPONSE
+REPL_RESPONSE = Obj("LeanReplResponse", (
+    Field("env", Int(), description="command mode: the new environment"),
+    Field("messages", Array(MESSAGE), description="omitted when empty; positions in the command or tactic text"),
+    Field("sorries", Array(SORRY), description="omitted when empty"),
+    Field("proofState", Int(), description="tactic mode: the new proof state"),
+    Field("goals", Array(Str()), description="tactic mode: the goals left, as Lean prints them; [] when none"),
+    Field("proofStatus", Str(), description="tactic mode: Completed | Incomplete: open goals remain | "
+                                            "Incomplete: contains sorry | Incomplete: contains metavariable(s) | "
+                                            "Error: …"),
+    Field("message", Str(), description="instead of the rest: the REPL's error (unknown environment or proof "
+                                        "state, a tactic that failed: 'Lean error:\\n…', a timeout)"),
+), description="the Lean REPL's answer: a command response {env, messages?, sorries?}, a proof-step "
+               "response {proofState, goals, messages?, sorries?, proofStatus}, or an error {message}")

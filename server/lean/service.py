@@ -18,6 +18,7 @@ import functools
 import hashlib
 import logging
 import time
+from dataclasses import dataclass, field
 
 from server import errors
 from server.lean.compile import compile_program
@@ -33,39 +34,80 @@ class LeanError(Exception):
     """A REPL-level error answered as ``{"message": ...}`` (the Lean REPL's error shape)."""
 
 
-class Sessions:
-    """REPL environments per session key, the least recently used session dropped first."""
+@dataclass
+class _Session:
+    envs: list = field(default_factory=list)
+    """Environment id → the chain of commands that built it."""
+    proof_states: collections.OrderedDict = field(default_factory=collections.OrderedDict)
+    """Proof state id → (origin, tactics run since): see ``Checker.tactic``; oldest dropped first."""
+    next_proof_state: int = 0
 
-    def __init__(self, max_sessions: int, max_envs: int):
+
+class Sessions:
+    """REPL environments and proof states per session key, the least recently used session
+    dropped first.  Each session holds at most ``max_envs`` environments (then a new one is
+    refused) and ``max_proof_states`` proof states (then the oldest is dropped: ids are never
+    reused, and a dropped one answers ``Unknown proof state.``)."""
+
+    def __init__(self, max_sessions: int, max_envs: int, max_proof_states: int = 4096):
         self.max_sessions = max_sessions
         self.max_envs = max_envs
-        self._sessions: collections.OrderedDict[str, list[tuple[str, ...]]] = collections.OrderedDict()
+        self.max_proof_states = max_proof_states
+        self._sessions: collections.OrderedDict[str, _Session] = collections.OrderedDict()
+
+    def _touch(self, session: str, create: bool) -> _Session | None:
+        found = self._sessions.get(session)
+        if found is None and create:
+            found = self._sessions[session] = _Session()
+        if found is not None:
+            self._sessions.move_to_end(session)
+            while len(self._sessions) > self.max_sessions:
+                self._sessions.popitem(last=False)
+        return found
 
     def chain(self, session: str, cmd: str, env: int | None) -> tuple[str, ...]:
         """The commands that build the environment ``cmd`` runs in, plus ``cmd``."""
         if env is None:
             return (cmd,)
-        envs = self._sessions.get(session)
-        if envs is None or not 0 <= env < len(envs):
-            raise LeanError(f"unknown environment {env}" + ("" if envs else
+        s = self._touch(session, False)
+        if s is None or not 0 <= env < len(s.envs):
+            raise LeanError(f"unknown environment {env}" + ("" if s is not None and s.envs else
                             " (this session has none: it is new, or it was dropped from the "
                             "LRU of sessions)"))
-        self._sessions.move_to_end(session)
-        return envs[env] + (cmd,)
+        return s.envs[env] + (cmd,)
 
     def add(self, session: str, chain: tuple[str, ...]) -> int:
-        envs = self._sessions.setdefault(session, [])
-        self._sessions.move_to_end(session)
-        if len(envs) >= self.max_envs:
+        s = self._touch(session, True)
+        if len(s.envs) >= self.max_envs:
             raise LeanError(f"this session already holds {self.max_envs} environments "
                             f"(NLEANJIT_LEAN_SESSION_ENVS); start a new session")
-        envs.append(chain)
-        while len(self._sessions) > self.max_sessions:
-            self._sessions.popitem(last=False)
-        return len(envs) - 1
+        s.envs.append(chain)
+        return len(s.envs) - 1
 
-    def counts(self) -> tuple[int, int]:
-        return len(self._sessions), sum(len(e) for e in self._sessions.values())
+    def proof_state(self, session: str, n: int) -> tuple:
+        """(origin, tactics run since) of proof state ``n``; ``LeanError`` if there is none."""
+        s = self._touch(session, False)
+        found = None if s is None else s.proof_states.get(n)
+        if found is None:
+            why = (" (this session has none: it is new, or it was dropped from the LRU of sessions)"
+                   if s is None or not s.proof_states else
+                   f" (ids run to {s.next_proof_state - 1}; at most {self.max_proof_states} are kept, "
+                   f"the oldest dropped first)")
+            raise LeanError("Unknown proof state." + why)
+        return found
+
+    def add_proof_state(self, session: str, origin: tuple, done: tuple = ()) -> int:
+        s = self._touch(session, True)
+        n = s.next_proof_state
+        s.next_proof_state += 1
+        s.proof_states[n] = (origin, tuple(done))
+        while len(s.proof_states) > self.max_proof_states:
+            s.proof_states.popitem(last=False)
+        return n
+
+    def counts(self) -> tuple[int, int, int]:
+        return (len(self._sessions), sum(len(s.envs) for s in self._sessions.values()),
+                sum(len(s.proof_states) for s in self._sessions.values()))
 
 
 class LeanService:
@@ -80,14 +122,15 @@ class LeanService:
             self.pool = RayCheckerPool(config.ray_address, config.workers, **options)
         else:
             self.pool = CheckerPool(config.workers, **options)
-        self.sessions = Sessions(config.sessions, config.session_envs)
+        self.sessions = Sessions(config.sessions, config.session_envs, config.session_proof_states)
         self.sandbox: Sandbox | None = None
 
     def _state(self) -> dict:
-        sessions, envs = self.sessions.counts()
+        sessions, envs, proof_states = self.sessions.counts()
         return {"waiting": self.pool.waiting, "busy": self.pool.busy, "size": self.pool.size,
                 "restarts": self.pool.restarts, "sessions": sessions, "environments": envs,
-                "session_limit": self.sessions.max_sessions}
+                "proof_states": proof_states, "session_limit": self.sessions.max_sessions,
+                "proof_state_limit": self.sessions.max_proof_states}
 
     # --- lifecycle (Sanic listeners) ------------------------------------------------------
 
@@ -134,6 +177,7 @@ class LeanService:
             dup = next(i for i in ids if ids.count(i) > 1)
             raise errors.invalid_param("snippets", f"snippet ids must be unique; {dup!r} appears twice.")
         results = await self.check_codes([s["code"] for s in snippets], body["timeout"], body["reuse"])
+        session = _current_session()
         out = []
         for snippet, r in zip(snippets, results):
             item: dict = {"id": snippet["id"], "time": round(r.time, 4)}
@@ -141,6 +185,7 @@ class LeanService:
                 item["error"] = r.error
             else:
                 item["response"] = r.response
+                self._number_sorries(session, r.response, ("check", snippet["code"]))
             if body["debug"]:
                 item["diagnostics"] = {"outcome": r.outcome, "header_cache_hit": r.cache_hit,
                                        "worker": r.worker}
@@ -156,20 +201,56 @@ class LeanService:
                 raise errors.missing_param(f"codes[{i}].proof")
             codes.append(code)
         results = await self.check_codes(codes, body["timeout"], not body["disable_cache"])
+        session = _current_session()
+        for code, r in zip(codes, results):
+            if r.response is not None:
+                self._number_sorries(session, r.response, ("check", code))
         return {"results": [{"custom_id": c["custom_id"], "error": r.error, "response": r.response}
                             for c, r in zip(body["codes"], results)]}
 
     async def repl(self, session: str, body: dict) -> dict:
-        """The Lean REPL's JSON protocol: ``{"cmd", "env"?}`` → ``{"env", "messages"?, "sorries"?}``."""
+        """The Lean REPL's JSON protocol: ``{"cmd", "env"?}`` → ``{"env", "messages"?, "sorries"?}``;
+        ``{"tactic", "proofState"}`` → ``{"proofState", "goals", "messages"?, "sorries"?, "proofStatus"}``."""
         if body["tactic"] is not None or body["proofState"] is not None:
-            raise LeanError("tactic mode ({\"tactic\", \"proofState\"}) is not available yet: the "
-                            "elaborator does not expose proof states (docs/LEAN_API.md)")
+            return await self._tactic(session, body)
         if body["cmd"] is None:
-            raise LeanError("give \"cmd\" (a Lean command), optionally with \"env\"")
+            raise LeanError("give \"cmd\" (a Lean command), optionally with \"env\", or \"tactic\" "
+                            "with \"proofState\"")
         chain = self.sessions.chain(session, body["cmd"], body["env"])
-        self._check_timeout(body["timeout"])
+        r = await self._one(("repl", list(chain)), body["timeout"])
+        env = self.sessions.add(session, chain)
+        response = {**r.response, "env": env}
+        self._number_sorries(session, response, ("repl", tuple(chain)))
+        return response
+
+    async def _tactic(self, session: str, body: dict) -> dict:
+        if body["tactic"] is None or body["proofState"] is None:
+            raise LeanError("tactic mode needs both \"tactic\" and \"proofState\" (a number from a "
+                            "sorry of an earlier answer)")
+        if body["cmd"] is not None:
+            raise LeanError("give either \"cmd\" or \"tactic\", not both")
+        origin, done = self.sessions.proof_state(session, body["proofState"])
+        r = await self._one(("tactic", origin, list(done), body["tactic"]), body["timeout"])
+        if "message" in r.response:
+            raise LeanError(r.response["message"])
+        out = {"proofState": self.sessions.add_proof_state(session, origin, done + (body["tactic"],))}
+        out.update(r.response)
+        self._number_sorries(session, out, ("tactic", origin, done, body["tactic"]))
+        return out
+
+    def _number_sorries(self, session: str | None, response: dict, origin_prefix: tuple) -> None:
+        """The worker numbers saved goals 0, 1, … per command; the session gives them ids."""
+        for sorry in response.get("sorries", ()):
+            k = sorry.get("proofState")
+            if k is not None:
+                sorry["proofState"] = (None if session is None else
+                                       self.sessions.add_proof_state(session, origin_prefix + (k,)))
+
+    async def _one(self, job: tuple, timeout: float) -> SnippetResult:
+        """One worker job for the REPL; errors that are not Lean's come back as ``LeanError``."""
+        self._check_timeout(timeout)
         try:
-            (fut,) = self.pool.submit_many([("repl", list(chain))], body["timeout"])
+            (fut,) = self.pool.submit_many([job], timeout)
         except QueueFull as exc:
             raise errors.queue_full(exc.retry_after_s) from None
         except PoolStopped as exc:
@@ -183,8 +264,7 @@ class LeanService:
                 fut.cancel()
         if r.error is not None:
             raise LeanError(r.error)
-        env = self.sessions.add(session, chain)
-        return {**r.response, "env": env}
+        return r
 
     async def run(self, body: dict) -> dict:
         """``/v1/lean/run``: elaborate, compile (the hook), run in the sandbox."""
@@ -216,6 +296,17 @@ def _unavailable(exc: Exception) -> errors.APIError:
 def _error_message(text: str) -> dict:
     return {"severity": "error", "pos": {"line": 1, "column": 0}, "endPos": {"line": 1, "column": 0},
             "data": text}
+
+
+def _current_session() -> str | None:
+    """The session of the request being answered (proof states of /api/check's sorries are
+    kept there, for ``/v1/lean/repl``'s tactic mode); None outside a request."""
+    try:
+        from sanic import Request
+
+        return session_key(Request.get_current())
+    except Exception:  # noqa: BLE001 - no current request (a direct call): no proof states
+        return None
 
 
 def session_key(request) -> str:

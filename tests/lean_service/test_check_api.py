@@ -29,7 +29,11 @@ def test_one_batch_valid_sorry_error_and_timeout_each_get_their_own_result(lean_
                                   "endPos": {"line": 3, "column": 36}, "data": "declaration uses 'sorry'"}]
     assert [(s["pos"], s["endPos"]) for s in sorry["sorries"]] == [
         ({"line": 3, "column": 31}, {"line": 3, "column": 36})]
-    assert sorry["sorries"][0]["proofState"] is None
+    assert sorry["sorries"][0]["goal"] == "n : Nat\n⊢ n = n"
+    # the proof state is kept in the caller's session (here: the API key) for the REPL's tactic mode
+    state = sorry["sorries"][0]["proofState"]
+    status, _, step = lean_server.request("POST", "/v1/lean/repl", {"tactic": "rfl", "proofState": state})
+    assert status == 200 and step["goals"] == [] and step["proofStatus"] == "Completed", step
 
     (err,) = results["error"]["response"]["messages"]
     assert err["severity"] == "error" and err["pos"] == {"line": 4, "column": 25}  # lines as submitted

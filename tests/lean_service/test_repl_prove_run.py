@@ -40,7 +40,9 @@ def test_repl_sessions_are_separate_and_errors_are_messages(lean_server):
     answer = _repl(lean_server, {"cmd": "#check y", "env": 7}, "session-a")
     assert answer == {"message": "unknown environment 7"}
     answer = _repl(lean_server, {"tactic": "rfl", "proofState": 0}, "session-a")
-    assert "tactic mode" in answer["message"] and "not available yet" in answer["message"]
+    assert answer["message"].startswith("Unknown proof state.")
+    answer = _repl(lean_server, {"tactic": "rfl"}, "session-a")
+    assert "needs both" in answer["message"]
     sessions = lean_server.metric("nleanjit_lean_repl_sessions")
     assert sessions >= 2 and lean_server.metric("nleanjit_lean_repl_session_limit") == 256
 
@@ -49,6 +51,41 @@ def test_repl_sorry_reports_sorries(lean_server):
     answer = _repl(lean_server, {"cmd": "theorem t : 1 + 1 = 2 := sorry"}, "sorry-session")
     assert answer["messages"][0]["data"] == "declaration uses 'sorry'"
     assert answer["sorries"][0]["goal"] == "⊢ 1 + 1 = 2"
+
+
+def test_repl_tactic_mode(lean_server):
+    s = "tactic-session"
+    defs = _repl(lean_server, {"cmd": "def double (n : Nat) : Nat := n + n"}, s)
+    cmd = _repl(lean_server, {"cmd": "theorem d (p q : Prop) (hp : p) (hq : q) : p ∧ q ∧ double 2 = 4 := by\n"
+                                     "  sorry", "env": defs["env"]}, s)
+    (sorry,) = cmd["sorries"]
+    hyps = "p : Prop\nq : Prop\nhp : p\nhq : q\n"
+    assert sorry == {"pos": {"line": 2, "column": 2}, "endPos": {"line": 2, "column": 7},
+                     "goal": hyps + "⊢ p ∧ q ∧ double 2 = 4", "proofState": 0}
+    split = _repl(lean_server, {"tactic": "constructor", "proofState": 0}, s)
+    assert split == {"proofState": 1, "goals": ["case left\n" + hyps + "⊢ p", "case right\n" + hyps +
+                                                "⊢ q ∧ double 2 = 4"],
+                     "proofStatus": "Incomplete: open goals remain"}
+    left = _repl(lean_server, {"tactic": "exact hp", "proofState": 1}, s)
+    assert (left["proofState"], len(left["goals"])) == (2, 1)
+    # a tactic that leaves a sorry: the sorry gets its own proof state
+    rest = _repl(lean_server, {"tactic": "exact ⟨hq, sorry⟩", "proofState": 2}, s)
+    assert rest["goals"] == [] and rest["proofStatus"] == "Incomplete: contains sorry"
+    (inner,) = rest["sorries"]
+    assert (inner["goal"], inner["proofState"]) == (hyps + "⊢ double 2 = 4", 4)
+    assert _repl(lean_server, {"tactic": "decide", "proofState": 4}, s) == {
+        "proofState": 5, "goals": [], "proofStatus": "Completed"}
+    # states are values: state 2 again, closed another way
+    done = _repl(lean_server, {"tactic": "constructor\n· exact hq\n· rfl", "proofState": 2}, s)
+    assert (done["goals"], done["proofStatus"]) == ([], "Completed")
+    # a failing tactic is the REPL's error; the state is unchanged and still usable
+    wrong = _repl(lean_server, {"tactic": "exact hp", "proofState": 2}, s)
+    assert wrong["message"].startswith("Lean error:\n<input>:1:6: type mismatch")
+    # another session does not see these states
+    assert _repl(lean_server, {"tactic": "rfl", "proofState": 2}, "other-session")["message"].startswith(
+        "Unknown proof state.")
+    assert lean_server.metric("nleanjit_lean_repl_proof_states") >= 7
+    assert lean_server.metric("nleanjit_lean_repl_proof_state_limit") == 4096
 
 
 # --- prove -----------------------------------------------------------------------------------
