@@ -9,8 +9,9 @@ corpus, and BPE training is deterministic for a fixed input order):
 - ``tests/model/fixtures/tiny-qwen2/``  Qwen2ForCausalLM, bf16 weights, tied, q/k/v biases
 - ``tests/model/fixtures/tiny-qwen3/``  Qwen3ForCausalLM, fp32, tied, q/k norm, head_dim != hidden/heads
 - ``tests/model/fixtures/tiny-bert/``   BertModel + sentence-transformers pooling files, WordPiece tokenizer
-- ``model/default/``                    the default chat model: a small Llama (fp32, ~3.5 MB) with the BPE
-                                        tokenizer, a ChatML chat_template and generation_config.json
+
+The default chat model (``model/default/``) is no longer made here: it is a trained model, made by
+``tools/train_default_model.py``.  ``save_decoder(..., chat=True)`` still writes the ChatML layout.
 
 Usage: ``.venv/bin/python tools/make_tiny_models.py [--only NAME ...]``
 """
@@ -215,9 +216,10 @@ def make_bert(out: Path, tok: Tokenizer, rng) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", nargs="*", help="subset of: llama qwen2 qwen3 bert default")
+    ap.add_argument("--only", nargs="*", choices=["llama", "qwen2", "qwen3", "bert"],
+                    help="subset of: llama qwen2 qwen3 bert")
     args = ap.parse_args(argv)
-    only = set(args.only or ["llama", "qwen2", "qwen3", "bert", "default"])
+    only = set(args.only or ["llama", "qwen2", "qwen3", "bert"])
     lines = corpus_lines()
     if not lines:
         print("no .lean files found under /work/shared/lean4-corpus or corpus/", file=sys.stderr)
@@ -244,14 +246,6 @@ def main(argv=None) -> int:
         save_decoder(FIXTURES / "tiny-qwen3", cfg, decoder_tensors(rng, cfg, False, True), bpe, bf16=False)
     if "bert" in only:
         make_bert(FIXTURES / "tiny-bert", train_wordpiece(lines), np.random.default_rng(SEED + 4))
-    if "default" in only:
-        rng = np.random.default_rng(SEED + 5)
-        cfg = base_decoder_config("LlamaForCausalLM", "llama", bpe, hidden_size=128, intermediate_size=384,
-                                  num_hidden_layers=4, num_attention_heads=4, num_key_value_heads=2,
-                                  max_position_embeddings=2048, tie_word_embeddings=True)
-        cfg["eos_token_id"] = [bpe.token_to_id("<|im_end|>"), bpe.token_to_id("<|eos|>")]
-        save_decoder(ROOT / "model" / "default", cfg, decoder_tensors(rng, cfg, False, False), bpe,
-                     bf16=False, chat=True)
     return 0
 
 
