@@ -142,7 +142,7 @@ class Checker:
         self._keep_goals(("tactic", origin, tuple(done), tactic),
                          [s.snapshot for s in step.sorries if s.snapshot is not None])
         out: dict = {"goals": list(step.goals), "proofStatus": step.proof_status}
-        messages = [m.to_json() for m in step.messages]
+        messages = [_repl_message(m) for m in step.messages]
         if messages:
             out["messages"] = messages
         sorries = _saved_sorries(step.sorries)
@@ -193,7 +193,7 @@ class Checker:
             cmd.elab_module(res.tree)
         messages.extend(cmd.messages)
         messages.sort(key=lambda m: (m.span.line, m.span.col))
-        as_json = [m.to_json() for m in messages]
+        as_json = [_repl_message(m) for m in messages]
         new_state = ElabState(eenv, tuple(cmd.scopes))
         if not with_sorries:
             return new_state, as_json
@@ -311,6 +311,14 @@ def _whole_proof_goal(lines: list[str], pos: dict, eenv, cmd) -> str | None:
         return "⊢ " + Printer(eenv.env).pp(const.type)
     except Exception:  # the printer or a renamed declaration: say nothing rather than guess
         return None
+
+
+def _repl_message(message) -> dict:
+    """A message in the Lean REPL's JSON: its severities are ``error``, ``warning``, ``info``."""
+    out = message.to_json()
+    if out["severity"] == "information":
+        out["severity"] = "info"
+    return out
 
 
 def _digest(text: str) -> str:

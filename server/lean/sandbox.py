@@ -130,6 +130,8 @@ class Sandbox:
                 "file_size": f"the program wrote a file larger than {limits.file_bytes} bytes",
                 "memory": f"the program ran out of its {limits.memory_bytes >> 20} MiB of memory",
                 }.get(limit or "")
+        if note is None and limit is None:
+            note = _crash_note(code, bool(self.bwrap))
         if note:
             stderr += ("\n" if stderr and not stderr.endswith("\n") else "") + "nleanjit: " + note + "\n"
         return RunResult(None if limit == "timeout" else code, _text(out, limits.output_bytes),
@@ -172,6 +174,27 @@ def _limit_hit(code: int | None, err: bytes) -> str | None:
     if b"MemoryError" in err or b"Cannot allocate memory" in err or b"out of memory" in err:
         return "memory"
     return None
+
+
+_CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT, signal.SIGKILL)
+
+
+def _crash_note(code: int | None, via_bwrap: bool) -> str | None:
+    """Say so when the program died of a signal (a stack overflow is a SIGSEGV), which would
+    otherwise show only as an exit code; bubblewrap reports a signal as 128 + its number."""
+    if code is None:
+        return None
+    if code < 0:
+        sig = -code
+    elif via_bwrap and code > 128:
+        sig = code - 128
+    else:
+        return None
+    if sig not in _CRASH_SIGNALS:
+        return None
+    name = signal.Signals(sig).name
+    why = " (a stack overflow, or a crash)" if sig == signal.SIGSEGV else ""
+    return f"the program was killed by signal {name}{why}"
 
 
 def _text(data: bytes, limit: int) -> str:

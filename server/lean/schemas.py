@@ -15,7 +15,7 @@ _TIMEOUT = Num(minimum=0.001)
 
 POS = Obj("LeanPosition", (Field("line", Int()), Field("column", Int())))
 MESSAGE = Obj("LeanMessage", (
-    Field("severity", Str(enum=("error", "warning", "information"))),
+    Field("severity", Str(enum=("error", "warning", "info")), description="as the Lean REPL writes it"),
     Field("pos", POS), Field("endPos", POS), Field("data", Str()),
 ))
 SORRY = Obj("LeanSorry", (

@@ -53,7 +53,12 @@ def test_outcome_prefers_errors_over_sorries():
     assert outcome([]) == "valid"
     assert outcome([warn]) == "sorry"
     assert outcome([warn, err]) == "lean_error"
-    assert outcome([{"severity": "information", "data": "2"}]) == "valid"
+    assert outcome([{"severity": "info", "data": "2"}]) == "valid"
+
+
+def test_messages_use_the_repl_severity_names(checker):
+    (m,) = checker.repl(["#eval 2 + 3"])["response"]["messages"]
+    assert (m["severity"], m["data"]) == ("info", "5")
 
 
 def test_sorries_carry_their_goals(checker):

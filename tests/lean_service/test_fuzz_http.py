@@ -41,7 +41,7 @@ def test_check_bodies(lean_server, codes, timeout, reuse):
             assert ("response" in r) != ("error" in r)
             if "response" in r:
                 for m in r["response"].get("messages", []):
-                    assert m["severity"] in ("error", "warning", "information") and m["pos"]["line"] >= 1
+                    assert m["severity"] in ("error", "warning", "info") and m["pos"]["line"] >= 1
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

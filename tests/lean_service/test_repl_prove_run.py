@@ -171,3 +171,43 @@ def test_run_reports_elaboration_errors_without_compiling(lean_server):
     status, _, answer = lean_server.request("POST", "/v1/lean/run", {"code": "def main : Nat := true"})
     assert status == 200 and answer["exit_code"] is None
     assert len(answer["messages"]) == 1 and "native compilation" not in answer["messages"][0]["data"]
+
+
+# --- abuse through /v1/lean/run: each contained, with a clear error, the server healthy after ----
+
+SPIN = "partial def spin (n : Nat) : Nat := if n == 0 then 0 else spin (n + 1)\n\ndef main : IO Unit := IO.println s!\"{spin 1}\"\n"
+STRING_BOMB = ("def main : IO Unit := do\n  let mut s := \"x\"\n  for _ in [0:40] do\n    s := s ++ s\n"
+               "  IO.println s!\"{s.length}\"\n")
+
+
+def test_run_an_infinite_loop_is_stopped_at_its_timeout(lean_server):
+    status, _, answer = lean_server.request("POST", "/v1/lean/run", {"code": SPIN, "timeout": 2})
+    assert status == 200, answer
+    assert answer["exit_code"] is None and answer["stdout"] == ""
+    assert "ran past its 2 s time limit and was killed" in answer["stderr"]
+    assert 1.5 < answer["time"] < 30
+    _assert_healthy(lean_server)
+
+
+def test_run_an_allocation_bomb_hits_the_memory_limit(lean_server):
+    status, _, answer = lean_server.request("POST", "/v1/lean/run", {"code": STRING_BOMB})
+    assert status == 200, answer
+    assert answer["exit_code"] not in (None, 0)
+    assert "ran out of its 512 MiB of memory" in answer["stderr"]
+    _assert_healthy(lean_server)
+
+
+def test_run_a_program_cannot_reach_processes_or_files(lean_server):
+    # the prelude has no IO.Process / IO.FS: a fork bomb or a write outside the temporary folder
+    # cannot even be written in Lean here (the sandbox contains them anyway: test_sandbox.py)
+    for code in ("def main : IO Unit := do\n  let _ ← IO.Process.output { cmd := \"sh\" }\n",
+                 "def main : IO Unit := IO.FS.writeFile \"/root/escaped.txt\" \"x\"\n"):
+        status, _, answer = lean_server.request("POST", "/v1/lean/run", {"code": code})
+        assert status == 200 and answer["exit_code"] is None, answer
+        assert answer["messages"][0]["severity"] == "error"
+    _assert_healthy(lean_server)
+
+
+def _assert_healthy(server):
+    status, _, answer = server.request("POST", "/v1/lean/run", {"code": RUN_PROGRAM, "args": ["z"]})
+    assert (status, answer["exit_code"], answer["stdout"]) == (200, 3, "hello 1\nz\n")

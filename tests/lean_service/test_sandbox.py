@@ -104,3 +104,9 @@ def test_the_cpu_limit_stops_a_busy_program_before_the_wall_clock(sandbox):
     r = tight.run(["/bin/sh", "-c", "while :; do :; done"], timeout=20)
     assert r.limit == "cpu" and r.time < 10
     assert "CPU" in r.stderr
+
+
+def test_a_program_killed_by_a_signal_is_said_so(sandbox):
+    r = sandbox.run(["/bin/sh", "-c", "kill -SEGV $$"])
+    assert r.exit_code in (-11, 139) and r.limit is None
+    assert "killed by signal SIGSEGV (a stack overflow, or a crash)" in r.stderr
