@@ -231,7 +231,7 @@ def run_parse(entry: CorpusEntry) -> Outcome:
 # `file:line:col[-line:col]: error…: message` in a diag file's expected output
 _EXPECTED_ERROR = re.compile(r"^[^:\n]+:(\d+):\d+(?:-\d+:\d+)?: error(?:\([\w.]+\))?: (.*)$", re.M)
 # Lean's parser messages (everything else in an expected file comes from elaboration)
-_PARSE_MESSAGE = re.compile(r"^(unexpected |expected |missing exponent digits)")
+_PARSE_MESSAGE = re.compile(r"^(unexpected (token|identifier|end of input|character)|expected |missing exponent digits)")
 
 
 def _diag_parse_verdict(entry: CorpusEntry, errors: list) -> str:

@@ -101,8 +101,8 @@ def test_parse_errors_exit_1_in_lean_format_one_per_bad_command(tmp_path, capsys
     code, out, err = run(["parse", path], capsysbinary)
     assert code == 1
     diagnostics = [l for l in (out + err).splitlines() if re.match(rf"{re.escape(path)}:\d+:\d+: error: ", l)]
-    assert [d.split(": error: ")[0] for d in diagnostics] == [f"{path}:1:9", f"{path}:3:9"], out + err
-    assert diagnostics[0].startswith(f"{path}:1:9: error: unexpected token ')'")
+    assert [d.split(": error: ")[0] for d in diagnostics] == [f"{path}:1:8", f"{path}:3:8"], out + err
+    assert diagnostics[0].startswith(f"{path}:1:8: error: expected term")  # Lean: right after `:=`
 
 
 def test_parse_reports_the_path_as_given(tmp_path, capsysbinary, monkeypatch):
@@ -110,7 +110,7 @@ def test_parse_reports_the_path_as_given(tmp_path, capsysbinary, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run(["parse", "bad.lean"], capsysbinary)
     assert code == 1
-    assert re.search(r"^bad\.lean:1:9: error: ", out + err, re.M), out + err
+    assert re.search(r"^bad\.lean:1:8: error: ", out + err, re.M), out + err
 
 
 def test_parse_json_tree_spells_the_file(tmp_path, capsysbinary):

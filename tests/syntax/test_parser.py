@@ -73,8 +73,9 @@ def test_precedence(src, expected):
 def test_application_arguments_obey_the_layout_column():
     src = "def f := g\n  x\ndef h := g\nx"
     result = parse_source(src, "t.lean")
-    # `x` at column 0 is not an argument of `g`: it is an unexpected identifier at command level
-    assert [str(d) for d in result.diagnostics] == ["t.lean:4:0: error: unexpected identifier; expected command"]
+    # `x` at column 0 is not an argument of `g`: a command was expected, and Lean places the
+    # error right after the last correct token (line 3, after `g`)
+    assert [str(d) for d in result.diagnostics] == ["t.lean:3:10: error: expected command"]
 
 
 def test_do_block_items_by_column_and_forbidden_do_in_loop_conditions():
@@ -89,8 +90,8 @@ def test_errors_are_lean_style_and_recover_at_next_command():
     src = "def ok1 := 1\ndef bad := (1 +\ndef ok2 := 2\ntheorem t : 1 = 1 := by rfl\n#eval )\n#check ok2\n"
     result = parse_source(src, "f.lean")
     assert [str(d) for d in result.diagnostics] == [
-        "f.lean:3:0: error: unexpected identifier; expected term",
-        "f.lean:5:6: error: unexpected token ')'; expected term",
+        "f.lean:2:15: error: expected term",
+        "f.lean:5:5: error: expected term",
     ]
     kinds = [c.kind for c in result.tree.children]
     assert kinds == ["def", "error", "def", "theorem", "error", "hash_command", "eof"]
@@ -140,3 +141,26 @@ def test_decimal_point_forms_lean_accepts():
     from nleanjit.syntax import parse_source
     src = "#check 31.\n#check 31.e2\n#check (31).succ\ndef f (x : Nat × Nat) : Nat × Nat := { x with 1 := 2 }\n"
     assert not [d for d in parse_source(src, "t.lean").diagnostics if d.severity == "error"]
+
+
+@pytest.mark.parametrize("src, expected", [
+    # after whitespace: right after the last correct token, saying only what was expected
+    ("theorem t : True := by\n  exact\n\ntheorem u : True := ⟨⟩\n", ["t.lean:2:7: error: expected term"]),
+    ("def f1\n\ndef f2 := 0\n", ["t.lean:1:6: error: expected ':=', 'where' or '|'"]),
+    ("set_option pp.all\n\nexample := 0\n", ["t.lean:1:17: error: expected 'false', 'true', numeral or string literal"]),
+    # glued to the previous token: the token is named
+    ("#check (11).toDigits(13)\n", ["t.lean:1:20: error: unexpected token '('; expected command"]),
+])
+def test_error_positions_and_messages_follow_lean(src, expected):
+    assert [str(d) for d in parse_source(src, "t.lean").diagnostics] == expected
+
+
+def test_forms_older_and_current_lean_accept():
+    src = (
+        "theorem r : Nat := Id.run do\n0if true then 1 else 2\n"  # do items need only a column ≥ the block's
+        "theorem c (x : Nat) : x = x := by\n  cases x\n  | zero => rfl\n  | succ y => rfl\n"  # early Lean 4: no `with`
+        "opaque o : Nat\naxiom a : Nat\n"  # no value needed
+    )
+    result = parse_source(src, "t.lean")
+    assert result.ok, result.diagnostics
+    assert result.tree.to_source() == src

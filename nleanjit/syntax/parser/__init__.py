@@ -70,8 +70,17 @@ class Parser(NotationParser, CommandParser, BlockParser, TermParser, ParserBase)
         return first.kind == T.IDENT and first.text == "prelude"
 
     def report(self, err: ParseError) -> None:
+        # As Lean does: when whitespace or comments lead to the offending token, the error sits
+        # right after the last correct token (so it belongs to the unfinished command) and says
+        # only what was expected; a token glued to the previous one is named as unexpected.
         tok = err.token
-        self.diagnostics.append(Diagnostic(self.file, tok.line, tok.col, "error", err.describe()))
+        if not tok.leading or tok.kind == T.ERROR or err.message is not None:
+            self.diagnostics.append(Diagnostic(self.file, tok.line, tok.col, "error", err.describe()))
+            return
+        start = tok.offset - len(tok.leading)
+        line = tok.line - tok.leading.count("\n")
+        col = start - (self.lx.source.rfind("\n", 0, start) + 1)
+        self.diagnostics.append(Diagnostic(self.file, line, col, "error", f"expected {err.expected}"))
 
     def parse_module(self) -> Node:
         old_limit = sys.getrecursionlimit()

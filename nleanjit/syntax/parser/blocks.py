@@ -28,9 +28,16 @@ _TACTIC_BLOCK_WORDS = frozenset(
 _DO_STOP_SYMS = frozenset([")", "]", "}", "⟩", "|", ",", ":=", "=>", "<;>", ";"])
 
 
+# tactics whose syntax requires a term after the keyword
+_TACTICS_NEEDING_A_TERM = frozenset(["exact", "apply", "refine", "refine'", "show", "specialize", "exists", "use",
+                                     "cases", "induction", "generalize", "calc"])
+
 class BlockParser:
     # -- shared layout loop -------------------------------------------------
-    def layout_block(self, item, can_start) -> list:
+    def layout_block(self, item, can_start, col_ge: bool = False) -> list:
+        """Items at the block's column, separated by `;` or line breaks.  With `col_ge`
+        (Lean's `many1Indent`, for `do`), an item may start anywhere right of the block's
+        column, on the same line too: `do 0 if c then 1` holds two items."""
         items: list = []
         tok = self.tok
         if not can_start():
@@ -49,13 +56,15 @@ class BlockParser:
             tok = self.tok
             if tok.col == col and tok.line > start_line and can_start():
                 continue
+            if col_ge and tok.col >= col and tok.kind != T.EOF and can_start():
+                continue
             break
         self.pos_col = saved
         return items
 
     # -- do -----------------------------------------------------------------
     def do_seq(self) -> Node:
-        return Node("do_seq", self.layout_block(self.do_elem, self.can_start_do_elem))
+        return Node("do_seq", self.layout_block(self.do_elem, self.can_start_do_elem, col_ge=True))
 
     def can_start_do_elem(self) -> bool:
         tok = self.tok
@@ -311,7 +320,10 @@ class BlockParser:
             if self.can_start_tactic():
                 kids.append(self.tactic_seq())
             return Node("tactic_block_combinator", kids)
-        return self.generic_tactic()
+        node = self.generic_tactic()
+        if text in _TACTICS_NEEDING_A_TERM and len(node.children) == 1:
+            raise ParseError(self.tok, "term")  # `exact` alone: Lean's "expected term"
+        return node
 
     def tactic_let(self) -> Node:
         """`have h : t := e`, `have : t`, `let rec f : t | alts`: a term-mode declaration without a body."""
@@ -411,9 +423,10 @@ class BlockParser:
         while True:
             tok = self.tok
             kind = tok.kind
-            if kind == T.SYM and tok.text == "|" and alt_col < 0 and any(
+            if kind == T.SYM and tok.text == "|" and alt_col < 0 and (any(
                 type(k) is not Node and k.text == "with" for k in kids
-            ):
+            ) or (kids[0].text in _INDUCTION_TACTICS and tok.col >= kids[0].col)):
+                # early Lean 4 wrote `cases x [using r]` then the alternatives, with no `with`
                 alt_col = tok.col
             if alt_col >= 0 and kind == T.SYM and tok.text == "|" and tok.col >= alt_col:
                 kids.append(self.tactic_alternative())

@@ -202,10 +202,11 @@ class CommandParser:
             self.decl_id(kids)
         self.decl_binders(kids)
         self.opt_type(kids)
-        self.decl_body(kids)
+        # `opaque` and `axiom` may stop at their type; the other declarations need a value
+        self.decl_body(kids, required=kind in ("def", "theorem", "lemma", "abbrev", "instance", "example"))
         return Node(kind, kids)
 
-    def decl_body(self, kids: list) -> None:
+    def decl_body(self, kids: list, required: bool = False) -> None:
         tok = self.tok
         if tok.kind == T.SYM and tok.text == ":=":
             kids.append(self.advance())
@@ -215,6 +216,8 @@ class CommandParser:
         elif tok.kind == T.IDENT and tok.text == "where" :
             kids.append(self.advance())
             kids.append(self.struct_fields(closers=()))
+        elif required:
+            raise self.fail("':=', 'where' or '|'")
         self.decl_suffix(kids)
 
     def decl_suffix(self, kids: list) -> None:

@@ -1109,9 +1109,9 @@ class TermParser:
 
     def option_value(self):
         tok = self.tok
-        if tok.kind in (T.IDENT, T.NUM, T.STR):
+        if tok.kind in (T.NUM, T.STR) or (tok.kind == T.IDENT and tok.text in ("true", "false")):
             return self.advance()
-        raise self.fail("option value")
+        raise self.fail("'false', 'true', numeral or string literal")
 
     def return_term(self) -> Node:
         kids = [self.advance()]
