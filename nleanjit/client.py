@@ -9,6 +9,8 @@ dicts, from blocking calls (``LeanClient``) or coroutines (``AsyncLeanClient``):
     lean.check(["theorem a : True := trivial", "example : 1 = 2 := rfl"], timeout=10)
     lean.prove("theorem t : 2 + 2 = 4 := sorry")["verified"]   # True
     lean.repl("def x := 5")["env"]; lean.repl("#eval x", env=0)
+    state = lean.repl("theorem t (p : Prop) (hp : p) : p := by sorry")["sorries"][0]["proofState"]
+    lean.tactic("exact hp", state)                              # {"proofState", "goals": [], "proofStatus": "Completed"}
 
 Only the standard library is used.  A 429 (the checker queue is full) is
 retried after its ``Retry-After`` up to ``max_retries`` times; any other HTTP
@@ -65,6 +67,11 @@ class LeanClient:
         if env is not None:
             body["env"] = env
         return self._post("/v1/lean/repl", body)
+
+    def tactic(self, tactic: str, proof_state: int, *, timeout: float = 30) -> dict:
+        """The REPL's tactic mode: ``tactic`` on ``proof_state`` (from a ``sorries`` entry or an
+        earlier tactic answer, in this client's session)."""
+        return self._post("/v1/lean/repl", {"tactic": tactic, "proofState": proof_state, "timeout": timeout})
 
     def run(self, code: str, args: list[str] = (), stdin: str = "", *, timeout: float = 10) -> dict:
         return self._post("/v1/lean/run", {"code": code, "args": list(args), "stdin": stdin,
@@ -137,6 +144,9 @@ class AsyncLeanClient:
 
     async def repl(self, cmd: str, env: int | None = None, **kw) -> dict:
         return await asyncio.to_thread(self._sync.repl, cmd, env, **kw)
+
+    async def tactic(self, tactic: str, proof_state: int, **kw) -> dict:
+        return await asyncio.to_thread(self._sync.tactic, tactic, proof_state, **kw)
 
     async def run(self, code: str, args: list[str] = (), stdin: str = "", **kw) -> dict:
         return await asyncio.to_thread(self._sync.run, code, args, stdin, **kw)

@@ -17,6 +17,8 @@ def test_sync_client_check_repl_run_prove(lean_server):
     assert bad["id"] == "1" and bad["response"]["messages"][0]["severity"] == "error"
     assert lean.repl("def x : Nat := 5") == {"env": 0}
     assert lean.repl("theorem tx : x = 5 := rfl", env=0) == {"env": 1}
+    state = lean.repl("theorem ty : x + 1 = 6 := by sorry", env=0)["sorries"][0]["proofState"]
+    assert lean.tactic("rfl", state) == {"proofState": state + 1, "goals": [], "proofStatus": "Completed"}
     assert lean.run("def main : Nat := 0")["exit_code"] is None
     proved = lean.prove("theorem t : 2 + 2 = 4 := sorry")
     assert proved["verified"] and proved["proof"].startswith("theorem t : 2 + 2 = 4 := by ")
@@ -30,11 +32,14 @@ def test_async_client(lean_server):
 
     async def both():
         return await asyncio.gather(lean.check("theorem a : 1 + 1 = 2 := rfl"),
-                                    lean.prove("theorem b : 3 = 3 := sorry"))
+                                    lean.prove("theorem b : 3 = 3 := sorry"),
+                                    lean.repl("example (n : Nat) : n = n := by sorry"))
 
-    checked, proved = asyncio.run(both())
+    checked, proved, sorry = asyncio.run(both())
     assert checked["results"][0]["response"] == {"env": 0}
     assert proved["verified"] is True
+    step = asyncio.run(lean.tactic("intro", sorry["sorries"][0]["proofState"]))
+    assert step["message"].startswith("Lean error:\n<input>:1:0: tactic 'introN' failed")
 
 
 def test_client_errors_carry_the_server_error(lean_server):
