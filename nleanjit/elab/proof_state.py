@@ -177,16 +177,21 @@ _installed = False
 
 
 def _install() -> None:
-    """Wrap the `sorry` tactics and the term `sorry` once per process."""
+    """Wrap the `sorry` tactics and the term `sorry` once per process.  Where the elaborator has
+    changed shape (no tactic table, no `_sorry_head`), nothing is wrapped: sorries are then
+    reported without proof states, and elaboration itself is never affected."""
     global _installed
     if _installed:
         return
-    from nleanjit.elab.tactics import basic
-    from nleanjit.elab.term import TermElab
-
-    table = basic.TACTICS
+    _installed = True
+    try:
+        from nleanjit.elab.tactics import basic
+        from nleanjit.elab.term import TermElab
+    except ImportError:
+        return
+    table = getattr(basic, "TACTICS", None)
     for name in ("sorry", "admit"):
-        original = table.get(name)
+        original = table.get(name) if isinstance(table, dict) else None
         if original is None or getattr(original, "records_sorry", False):
             continue
 
@@ -198,17 +203,19 @@ def _install() -> None:
         tactic_sorry.records_sorry = True
         table[name] = tactic_sorry
 
-    original_head = TermElab._sorry_head
-    if not getattr(original_head, "records_sorry", False):
+    original_head = getattr(TermElab, "_sorry_head", None)
+    if original_head is not None and not getattr(original_head, "records_sorry", False):
         def sorry_head(self, stx, _original=original_head):
             result = _original(self, stx)
             if _active:
-                _active[-1].on_term_sorry(self, result[1], stx)
+                try:
+                    _active[-1].on_term_sorry(self, result[1], stx)
+                except Exception:  # noqa: BLE001 - a changed return shape: no proof state, same result
+                    pass
             return result
 
         sorry_head.records_sorry = True
         TermElab._sorry_head = sorry_head
-    _installed = True
 
 
 # --- running tactics -----------------------------------------------------------------------
