@@ -4,7 +4,10 @@ Starts ``nleanjit serve`` on a loopback port (no models: only the Lean service
 is measured), waits for it, warms the workers, then sends a batch of small
 snippets — 10-line theorems and programs (definitions, ``#eval``) — one per
 request at a fixed concurrency, and one more time all in a single request.
-Prints the figures as a Markdown table (docs/LEAN_API.md keeps the measured ones).
+Then the REPL's tactic mode: ``--proofs`` theorems stated with ``by sorry``
+and proved one tactic at a time through ``/v1/lean/repl`` (one client, each
+step's round trip timed).  Prints the figures as a Markdown table
+(docs/LEAN_API.md keeps the measured ones).
 
     .venv/bin/python tools/bench_check.py                       # 200 snippets, concurrency 8
     .venv/bin/python tools/bench_check.py --snippets 400 --concurrency 16 --lean-workers 2
@@ -111,6 +114,7 @@ def main(argv=None) -> int:
     ap.add_argument("--snippets", type=int, default=200)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--lean-workers", type=int, default=None, help="default: the server's (cores - 1)")
+    ap.add_argument("--proofs", type=int, default=20, help="theorems proved step by step in tactic mode")
     ap.add_argument("--url", default=None, help="a running server instead of starting one")
     ap.add_argument("--api-key", default=None)
     args = ap.parse_args(argv)
@@ -152,6 +156,8 @@ def main(argv=None) -> int:
                                     "timeout": 60}, args.api_key)
         batch_wall = time.monotonic() - started
         per_snippet = [r["time"] for r in body.get("results", [])]
+        command_times, step_times, completed = tactic_mode(base.rstrip("/") + "/v1/lean/repl", args.proofs,
+                                                           args.api_key)
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGINT)
@@ -170,7 +176,38 @@ def main(argv=None) -> int:
         print(f"| all {len(codes)} in one request | {len(codes) / batch_wall:.1f} | worker time per snippet "
               f"{statistics.median(per_snippet) * 1e3:.0f} / {percentile(per_snippet, .9) * 1e3:.0f} / "
               f"{percentile(per_snippet, .99) * 1e3:.0f} |")
+    if step_times:
+        print(f"| tactic mode: command with `sorry` ({len(command_times)}) | {len(command_times) / sum(command_times):.1f} | "
+              f"{percentile(command_times, .5) * 1e3:.0f} / {percentile(command_times, .9) * 1e3:.0f} / "
+              f"{percentile(command_times, .99) * 1e3:.0f} |")
+        print(f"| tactic mode: one tactic step ({len(step_times)}, {completed} proofs completed) | "
+              f"{len(step_times) / sum(step_times):.1f} | {percentile(step_times, .5) * 1e3:.0f} / "
+              f"{percentile(step_times, .9) * 1e3:.0f} / {percentile(step_times, .99) * 1e3:.0f} |")
     return 0
+
+
+PROOF_STEPS = ("intro hp hq", "constructor", "exact hp", "constructor", "exact hq", "rfl")
+
+
+def tactic_mode(repl: str, n: int, key: str | None) -> tuple[list[float], list[float], int]:
+    """Prove ``n`` theorems one tactic at a time: (command round trips, step round trips, proofs
+    that ended ``Completed``)."""
+    commands, steps, completed = [], [], 0
+    for i in range(n):
+        started = time.monotonic()
+        status, body = post(repl, {"cmd": f"theorem step_{i} (p q : Prop) : p → q → p ∧ q ∧ {i} = {i} := by\n"
+                                          f"  sorry"}, key)
+        commands.append(time.monotonic() - started)
+        state = body["sorries"][0]["proofState"]
+        for tactic in PROOF_STEPS:
+            started = time.monotonic()
+            status, body = post(repl, {"tactic": tactic, "proofState": state}, key)
+            steps.append(time.monotonic() - started)
+            if "message" in body:
+                raise SystemExit(f"tactic mode failed at {tactic!r}: {body['message']}")
+            state = body["proofState"]
+        completed += body.get("proofStatus") == "Completed"
+    return commands, steps, completed
 
 
 if __name__ == "__main__":
