@@ -185,23 +185,26 @@ def _install() -> None:
         return
     _installed = True
     try:
+        from nleanjit.elab import tactics
         from nleanjit.elab.tactics import basic
         from nleanjit.elab.term import TermElab
     except ImportError:
         return
-    table = getattr(basic, "TACTICS", None)
+    # the tactic table, and the merged table of every tactic module if it was built already
+    tables = [t for t in (getattr(basic, "TACTICS", None), getattr(tactics, "_ALL", None)) if isinstance(t, dict)]
     for name in ("sorry", "admit"):
-        original = table.get(name) if isinstance(table, dict) else None
-        if original is None or getattr(original, "records_sorry", False):
-            continue
+        for table in tables:
+            original = table.get(name)
+            if original is None or getattr(original, "records_sorry", False):
+                continue
 
-        def tactic_sorry(st, g, stx, _original=original):
-            if _active:
-                _active[-1].on_tactic_sorry(st, g, stx)
-            return _original(st, g, stx)
+            def tactic_sorry(st, g, stx, _original=original):
+                if _active:
+                    _active[-1].on_tactic_sorry(st, g, stx)
+                return _original(st, g, stx)
 
-        tactic_sorry.records_sorry = True
-        table[name] = tactic_sorry
+            tactic_sorry.records_sorry = True
+            table[name] = tactic_sorry
 
     original_head = getattr(TermElab, "_sorry_head", None)
     if original_head is not None and not getattr(original_head, "records_sorry", False):
