@@ -29,3 +29,7 @@ def test_a_batch_is_checked_by_ray_actors_with_the_same_limits(ray_lean_server, 
     status, _, first = s.request("POST", "/v1/lean/repl", {"cmd": "def z : Nat := 3"})
     status, _, second = s.request("POST", "/v1/lean/repl", {"cmd": "theorem tz : z = 3 := rfl", "env": first["env"]})
     assert second == {"env": first["env"] + 1}
+    # and the tactic mode: the sorry of the batch above has a proof state in this session
+    state = r["sorry"]["response"]["sorries"][0]["proofState"]
+    status, _, step = s.request("POST", "/v1/lean/repl", {"tactic": "rfl", "proofState": state})
+    assert (step["goals"], step["proofStatus"]) == ([], "Completed"), step
