@@ -51,3 +51,27 @@ def test_repl_bodies(lean_server, cmd, env):
     status, answer = _ok(lean_server, "/v1/lean/repl", body)
     if status == 200:
         assert "env" in answer or set(answer) == {"message"}
+
+
+tactic_words = st.sampled_from(["intro", "h", "exact", "constructor", "rfl", "sorry", "·", "<;>", ";", "(", ")",
+                                "first", "|", "try", "apply", "And.intro", "⟨", "⟩", ",", "\n", " ", "  ",
+                                "repeat", "assumption", "decide", "have", ":", ":=", "by", "p", "q", "_"])
+tactic_text = st.one_of(st.text(max_size=30), st.lists(tactic_words, max_size=15).map("".join))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tactic=tactic_text, state=st.one_of(st.integers(-1, 3), st.just(0)))
+def test_tactic_bodies(lean_server, tactic, state):
+    headers = {"X-Session-Id": "fuzz-tactics"}
+    status, _, cmd = lean_server.request("POST", "/v1/lean/repl", {
+        "cmd": "theorem f (p q : Prop) (hp : p) (hq : q) : p ∧ q := by sorry"}, headers=headers)
+    assert status == 200 and cmd["sorries"][0]["proofState"] is not None
+    body = {"tactic": tactic, "proofState": state}
+    status, _, answer = lean_server.request("POST", "/v1/lean/repl", body, headers=headers)
+    event(f"HTTP {status}")
+    assert status in (200, 400), (status, body, answer)
+    if status == 200 and "message" not in answer:
+        assert isinstance(answer["proofState"], int) and isinstance(answer["goals"], list)
+        assert answer["proofStatus"] == "Completed" or answer["proofStatus"].startswith(("Incomplete", "Error"))
+    elif status == 200:
+        assert set(answer) == {"message"} and answer["message"]
