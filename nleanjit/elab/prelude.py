@@ -22,7 +22,9 @@ from pathlib import Path
 from nleanjit.kernel import expr as X
 
 PRELUDE_DIR = Path(__file__).resolve().parents[1] / "prelude"
-PRELUDE_FILES = ("Prelude.lean", "Core.lean", "Control.lean", "Data.lean", "Collections.lean", "System.lean", "Float.lean")
+PRELUDE_FILES = (
+    "Prelude.lean", "Core.lean", "Control.lean", "Data.lean", "Collections.lean", "System.lean", "Float.lean", "Lemmas.lean",
+)
 CACHE_FORMAT = 1
 
 

@@ -1610,6 +1610,11 @@ class TermElab:
             goal = self.mctx.instantiate(expected)
         return run_tactic_block(self, stx, goal)
 
+    def elab_calc(self, stx, expected):
+        from nleanjit.elab.tactics.calc import elab_calc
+
+        return elab_calc(self, stx, expected)
+
     def elab_match(self, stx, expected):
         from nleanjit.elab.match import elab_match
 

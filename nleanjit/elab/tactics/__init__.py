@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from nleanjit.elab import syntax_view as V
 from nleanjit.elab.messages import ElabError, Span
 from nleanjit.kernel import expr as X
-from nleanjit.kernel.expr import Expr, FVar, MVar
+from nleanjit.kernel.expr import Expr, FVar, MVar, Pi
 from nleanjit.syntax.tokens import Token
 from nleanjit.syntax.tree import Node
 
@@ -93,6 +93,70 @@ class TacticState:
 
     def assign(self, g: Goal, value: Expr) -> None:
         self.mctx.assign(g.mvar, value)
+
+    def replace_goal(self, g: Goal, new_goals: list[Goal]) -> None:
+        """`g` is solved in terms of `new_goals`, which take its place (in this order)."""
+        i = next((k for k, x in enumerate(self.goals) if x is g), 0)
+        self.goals = self.goals[:i] + new_goals + [x for x in self.goals[i:] if x is not g]
+
+    def change_target(self, g: Goal, new_type: Expr, proof: Expr | None) -> Goal:
+        """Replace `g`'s target by `new_type`; `proof : old = new` (None: definitionally equal)."""
+        from nleanjit.elab.tactics.eqproofs import EqProofs
+
+        self.enter(g)
+        child = self.new_goal(new_type, g.tag)
+        self.assign(g, child.mvar if proof is None else EqProofs(self.te).mpr(proof, child.mvar))
+        self.replace_goal(g, [child])
+        return child
+
+    def change_hyp(self, g: Goal, fv: FVar, new_type: Expr, value: Expr) -> Goal:
+        """Replace hypothesis `fv` by one of type `new_type` (same name, at the end of the
+        context), whose proof is `value` (a term over `g`'s context)."""
+        mctx = self.mctx
+        self.enter(g)
+        name = mctx.local_decl(fv).user_name
+        target = self.goal_type(g)
+        new_fv = mctx.push_local(name, new_type)
+        mctx.scope = [x for x in mctx.scope if x.id != fv.id]
+        mctx.names = [(n, x) for n, x in mctx.names if x.id != fv.id]
+        child = self.new_goal(target, g.tag)
+        lam_goal = mctx.new_mvar(Pi(name, new_type, X.lift_loose_bvars(target, 0, 1)), "opaque")
+        self.closers.append((lam_goal, [new_fv], child.mvar))
+        self.assign(g, X.App(lam_goal, value))
+        self.replace_goal(g, [child])
+        return child
+
+    def add_hyp(self, g: Goal, name: str, type_: Expr, value: Expr) -> Goal:
+        """A new hypothesis `name : type_ := value` (Lean's `have`)."""
+        mctx = self.mctx
+        self.enter(g)
+        target = self.goal_type(g)
+        new_fv = mctx.push_local(name, type_)
+        child = self.new_goal(target, g.tag)
+        lam_goal = mctx.new_mvar(Pi(name, type_, X.lift_loose_bvars(target, 0, 1)), "opaque")
+        self.closers.append((lam_goal, [new_fv], child.mvar))
+        self.assign(g, X.App(lam_goal, value))
+        self.replace_goal(g, [child])
+        return child
+
+    def clear_hyp(self, g: Goal, fv: FVar) -> Goal:
+        self.enter(g)
+        self.mctx.scope = [x for x in self.mctx.scope if x.id != fv.id]
+        self.mctx.names = [(n, x) for n, x in self.mctx.names if x.id != fv.id]
+        child = self.new_goal(self.goal_type(g), g.tag)
+        self.assign(g, child.mvar)
+        self.replace_goal(g, [child])
+        return child
+
+    def hyps(self, g: Goal) -> list[FVar]:
+        """The hypotheses a user sees (no auxiliary locals), outermost first."""
+        return [fv for fv in g.scope if fv.id not in self.mctx.aux_fvars and self.mctx.lctx.get(fv.id) is not None]
+
+    def find_hyp(self, g: Goal, name: str) -> FVar | None:
+        for n, fv in reversed(g.names):
+            if n == name and any(x.id == fv.id for x in g.scope):
+                return fv
+        return None
 
     def pp_goal(self, g: Goal) -> str:
         from nleanjit.elab.pretty import Printer
@@ -163,9 +227,15 @@ def run_tactic(st: TacticState, stx) -> None:
     if k in ("tactic_combinator", "tactic_block_combinator"):
         _run_combinator(st, stx)
         return
+    if k == "tactic_let":
+        g = st.main(stx)
+        st.enter(g)
+        basic.tac_have_let(st, g, stx)
+        st.prune()
+        return
     if k == "tactic":
         name = stx.children[0].text if type(stx.children[0]) is Token else V.first_text(stx)
-        fn = basic.TACTICS.get(name)
+        fn = all_tactics().get(name)
         if fn is None:
             raise ElabError(stx, f"unsupported tactic '{name}' (not yet implemented by nleanjit's elaborator)")
         g = st.main(stx)
@@ -174,6 +244,19 @@ def run_tactic(st: TacticState, stx) -> None:
         st.prune()
         return
     raise ElabError(stx, f"unsupported tactic syntax '{k}' (not yet implemented by nleanjit's elaborator)")
+
+
+_ALL: dict = {}
+
+
+def all_tactics() -> dict:
+    """Tactic name → `fn(state, main goal, syntax)`, from every tactic module."""
+    if not _ALL:
+        from nleanjit.elab.tactics import basic, calc, cases, rewrite, simp
+
+        for mod in (basic, rewrite, simp, cases, calc):
+            _ALL.update(mod.TACTICS)
+    return _ALL
 
 
 def _run_combinator(st: TacticState, stx) -> None:

@@ -380,6 +380,69 @@ def tac_have(st, g, stx):
     st.goals = [child] + [x for x in st.goals if x is not g]
 
 
+def tac_have_let(st, g, stx):
+    """`have h : t := e`, `have : t` (a new goal first), `let x : t := v`, `haveI`/`letI`,
+    `have ⟨a, b⟩ := e` (an anonymous-constructor pattern, as `obtain`)."""
+    te, mctx = st.te, st.mctx
+    ch = stx.children
+    kw = ch[0].text
+    name = "this"
+    ty_stx = val_stx = pattern = None
+    binders = []
+    for i, c in enumerate(ch[1:], start=1):
+        if type(c) is Token and c.text == ":" and ty_stx is None and val_stx is None:
+            ty_stx = ch[i + 1] if i + 1 < len(ch) else None
+        elif type(c) is Token and c.text == ":=":
+            val_stx = ch[i + 1] if i + 1 < len(ch) else None
+        elif ty_stx is None and val_stx is None and i == 1:
+            if type(c) is Token and c.kind == "ident":
+                name = c.text
+            elif type(c) is Node and V.ident_text(c) is not None:
+                name = V.ident_text(c)
+            elif type(c) is Node and c.kind in ("anonymous_ctor", "tuple", "paren"):
+                pattern = c
+            elif type(c) is Node and c.kind in V.BINDER_KINDS:
+                binders.append(c)
+        elif ty_stx is None and val_stx is None and type(c) is Node and c.kind in V.BINDER_KINDS:
+            binders.append(c)
+    if binders:
+        raise ElabError(stx, f"unsupported: binders in tactic '{kw}' (not yet implemented by nleanjit's elaborator)")
+    ty = te.elab_type(ty_stx) if ty_stx is not None else None
+    if val_stx is None:
+        if ty is None:
+            raise ElabError(stx, f"'{kw}' needs a type or a value")
+        te.synthesize_pending(final=True)
+        ty = mctx.instantiate(ty)
+        side = st.new_goal(ty, "")
+        st.add_hyp(g, name, ty, side.mvar)
+        st.goals = [side] + [x for x in st.goals if x is not side]
+        return
+    v = te.elab(val_stx, ty)
+    te.synthesize_pending(final=True)
+    v = mctx.instantiate(v)
+    if ty is None:
+        ty = mctx.instantiate(te.infer(v))
+    ty = mctx.instantiate(ty)
+    if pattern is not None:
+        from nleanjit.elab.tactics.cases import destruct_with_pattern
+
+        fv_goal = st.add_hyp(g, "h✝", ty, v)
+        st.enter(fv_goal)
+        destruct_with_pattern(st, fv_goal, fv_goal.scope[-1], pattern, stx)
+        return
+    if kw in ("let", "letI"):
+        st.enter(g)
+        target = st.goal_type(g)
+        fv = mctx.push_local(name, ty, X.DEFAULT, v)
+        child = st.new_goal(target, g.tag)
+        holder = mctx.new_mvar(target, "opaque")
+        st.closers.append((holder, [fv], child.mvar))
+        st.assign(g, holder)
+        st.replace_goal(g, [child])
+        return
+    st.add_hyp(g, name, ty, v)
+
+
 def tac_exists(st, g, stx):
     te = st.te
     terms = [c for c in stx.children[1:] if type(c) is Node]
