@@ -125,6 +125,11 @@ def IO.eprintln {α : Type u} [ToString α] (s : α) : IO Unit := IO.eprint (Str
 
 @[extern "lean_io_prim_handle_get_line"] opaque IO.readLine : IO String := pure ""
 
+/-! Files (paths are `String`s here; Lean's take a `System.FilePath`) -/
+@[extern "lean_io_read_file"] opaque IO.FS.readFile (path : String) : IO String := pure ""
+@[extern "lean_io_write_file"] opaque IO.FS.writeFile (path : String) (content : String) : IO Unit := pure ()
+@[extern "lean_io_remove_file"] opaque IO.FS.removeFile (path : String) : IO Unit := pure ()
+
 @[extern "lean_io_exit"] opaque IO.Process.exit {α : Type} [Inhabited α] (code : UInt8) : IO α := pure default
 
 @[extern "lean_io_mono_ms_now"] opaque IO.monoMsNow : BaseIO Nat := pure 0
