@@ -71,3 +71,29 @@ def _has(server, outcome: str) -> bool:
         return True
     except KeyError:
         return False
+
+
+def test_proof_states_survive_the_worker_that_made_them(tight_lean_server, slow_code):
+    s = tight_lean_server
+    headers = {"X-Session-Id": "survivor"}
+    status, _, cmd = s.request("POST", "/v1/lean/repl", {
+        "cmd": "theorem keep (p q : Prop) (hp : p) (hq : q) : q ∧ p := by sorry"}, headers=headers)
+    step = s.request("POST", "/v1/lean/repl", {"tactic": "constructor", "proofState": 0}, headers=headers)[2]
+    assert step["proofState"] == 1 and len(step["goals"]) == 2
+    restarts = s.metric("nleanjit_lean_worker_restarts_total")
+    # a timeout kills the only worker, and with it every goal it had saved
+    status, _, body = s.request("POST", "/api/check", {"snippets": [{"id": "a", "code": slow_code}], "timeout": 1})
+    assert body["results"][0]["error"] == "Lean REPL command timed out in 1 seconds"
+    assert s.metric("nleanjit_lean_worker_restarts_total") == restarts + 1
+    # the new worker rebuilds proof state 1 from where it came from
+    step = s.request("POST", "/v1/lean/repl", {"tactic": "exact hq", "proofState": 1}, headers=headers)[2]
+    assert step["goals"] == ["case right\np : Prop\nq : Prop\nhp : p\nhq : q\n⊢ p"], step
+    done = s.request("POST", "/v1/lean/repl", {"tactic": "exact hp", "proofState": step["proofState"]},
+                     headers=headers)[2]
+    assert (done["goals"], done["proofStatus"]) == ([], "Completed")
+    # a tactic that runs past its timeout is the REPL's error, and the proof state stays usable
+    status, _, late = s.request("POST", "/v1/lean/repl", {"tactic": "exact hq", "proofState": 1, "timeout": 0.001},
+                                headers=headers)
+    assert late == {"message": "Lean REPL command timed out in 0.001 seconds"}
+    again = s.request("POST", "/v1/lean/repl", {"tactic": "exact hq", "proofState": 1}, headers=headers)[2]
+    assert again["goals"] == step["goals"]
