@@ -9,6 +9,7 @@ corpus, and BPE training is deterministic for a fixed input order):
 - ``tests/model/fixtures/tiny-qwen2/``  Qwen2ForCausalLM, bf16 weights, tied, q/k/v biases
 - ``tests/model/fixtures/tiny-qwen3/``  Qwen3ForCausalLM, fp32, tied, q/k norm, head_dim != hidden/heads
 - ``tests/model/fixtures/tiny-bert/``   BertModel + sentence-transformers pooling files, WordPiece tokenizer
+- ``tests/model/fixtures/cuda-{llama,qwen3}/``  even smaller decoders (64 words) for the CUDA simulator tests
 
 The default chat model (``model/default/``) is no longer made here: it is a trained model, made by
 ``tools/train_default_model.py``.  ``save_decoder(..., chat=True)`` still writes the ChatML layout.
@@ -214,12 +215,48 @@ def make_bert(out: Path, tok: Tokenizer, rng) -> None:
     write_json(out / "sentence_bert_config.json", {"max_seq_length": 48, "do_lower_case": False})
 
 
+CUDA_VOCAB = 64
+
+
+def word_tokenizer(size: int) -> Tokenizer:
+    """A word-level tokenizer of exactly ``size`` ids: the special tokens, then ``w5``, ``w6``, ..."""
+    vocab = {t: i for i, t in enumerate(SPECIALS)}
+    vocab.update({f"w{i}": i for i in range(len(SPECIALS), size)})
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="<|pad|>"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok.decoder = decoders.WordPiece(prefix="##")      # joins words with spaces
+    return tok
+
+
+def make_cuda_fixtures() -> None:
+    """The decoders of ``tests/model/test_cuda_engine.py``: shapes small enough for the CUDA simulator.
+
+    The simulator runs every CUDA thread as a Python thread, so its cost is the number of threads
+    launched: the lm_head (one warp per vocabulary row) and attention (128 threads per token and
+    head) dominate.  Hence a 64-word vocabulary, hidden size 32 and few heads, while keeping what
+    the test is for: GQA, llama3 rope scaling and an untied lm_head (Llama); q/k RMSNorm, a head
+    dimension that is not hidden / heads, a tied lm_head and one KV head (Qwen3).
+    """
+    tok = word_tokenizer(CUDA_VOCAB)
+    small = dict(hidden_size=32, intermediate_size=64, max_position_embeddings=64)
+    rng = np.random.default_rng(SEED + 11)
+    cfg = base_decoder_config("LlamaForCausalLM", "llama", tok, **small, num_attention_heads=4,
+                              num_key_value_heads=2, tie_word_embeddings=False,
+                              rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+                                            "high_freq_factor": 4.0, "original_max_position_embeddings": 16})
+    save_decoder(FIXTURES / "cuda-llama", cfg, decoder_tensors(rng, cfg, False, False), tok, bf16=False)
+    rng = np.random.default_rng(SEED + 13)
+    cfg = base_decoder_config("Qwen3ForCausalLM", "qwen3", tok, **small, num_attention_heads=2,
+                              num_key_value_heads=1, head_dim=8, rope_theta=1000000.0)
+    save_decoder(FIXTURES / "cuda-qwen3", cfg, decoder_tensors(rng, cfg, False, True), tok, bf16=False)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", nargs="*", choices=["llama", "qwen2", "qwen3", "bert"],
-                    help="subset of: llama qwen2 qwen3 bert")
+    ap.add_argument("--only", nargs="*", choices=["llama", "qwen2", "qwen3", "bert", "cuda"],
+                    help="subset of: llama qwen2 qwen3 bert cuda")
     args = ap.parse_args(argv)
-    only = set(args.only or ["llama", "qwen2", "qwen3", "bert"])
+    only = set(args.only or ["llama", "qwen2", "qwen3", "bert", "cuda"])
     lines = corpus_lines()
     if not lines:
         print("no .lean files found under /work/shared/lean4-corpus or corpus/", file=sys.stderr)
@@ -244,6 +281,8 @@ def main(argv=None) -> int:
         cfg.pop("torch_dtype")
         cfg["dtype"] = "float32"          # the transformers 5.x spelling
         save_decoder(FIXTURES / "tiny-qwen3", cfg, decoder_tensors(rng, cfg, False, True), bpe, bf16=False)
+    if "cuda" in only:
+        make_cuda_fixtures()
     if "bert" in only:
         make_bert(FIXTURES / "tiny-bert", train_wordpiece(lines), np.random.default_rng(SEED + 4))
     return 0
