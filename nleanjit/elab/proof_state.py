@@ -7,17 +7,19 @@ In: the goals met while elaborating — a tactic `sorry`/`admit` (the goal it cl
   `GoalSnapshot`: a frozen copy of what the elaborator knew there (the environment *before* the
   declaration, the open scopes, the local context, the metavariable context), so the goal can be
   worked on again any time, in any order, as often as wanted (Lean REPL's `ProofSnapshot`);
-- `run_tactics(snapshot, tactics)`: a fresh elaborator state built from the snapshot, the
-  tactics run on it in order, and a `StepResult` for the last one: the goals left, the proof
+- `run_tactics(snapshot, done, tactic)`: a fresh elaborator state built from the snapshot, the
+  tactics ``done`` replayed on it, then ``tactic``, and a `StepResult`: the goals left, the proof
   status in the Lean REPL's words (`Completed`, `Incomplete: open goals remain`, `Incomplete:
   contains sorry`, `Incomplete: contains metavariable(s)`, `Error: …`), messages, and the
-  sorries the tactic itself left (new snapshots).  A tactic that fails raises `TacticFailed`
+  sorries the tactic itself left (new snapshots), and the state after it as a snapshot again (so
+  the next tactic need not replay this one).  A tactic that fails raises `TacticFailed`
   with Lean's text (the REPL answers it as `{"message": "Lean error:\\n…"}`).
 
-A proof state is thus a snapshot plus the tactics run since: the state after them is rebuilt
-by replaying them (tactics are deterministic), which keeps snapshots immutable and lets a
-caller describe a proof state by plain data (the checker service keeps them per session and
-can rebuild one in any worker process).
+A proof state is thus a snapshot plus the tactics run since: the state after them is a
+snapshot too, or is rebuilt by replaying them (tactics are deterministic).  Snapshots are
+never changed, so a state can be worked on any number of times, and a caller can describe a
+proof state by plain data (the checker service keeps them per session and can rebuild one in
+any worker process).
 
 The recording is a context manager, `SorryRecorder`, around the elaboration of a command.  The
 elaborator has no hook for it yet, so it wraps the `sorry`/`admit` tactics in the tactic table
@@ -59,10 +61,14 @@ class GoalSnapshot:
     next_id: int
     aux_fvars: frozenset
     goal: str
-    """The goal's metavariable id."""
+    """The root goal's metavariable id (the sorry's goal: what `proofStatus` checks)."""
     scope: tuple
     names: tuple
     tag: str = ""
+    open_goals: tuple | None = None
+    """For a state after tactics: its goals, ``(metavariable id, scope, names, tag)`` each, and
+    ``closers`` the pending closing steps; None for the state at the sorry (the root goal alone)."""
+    closers: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class StepResult:
     messages: tuple = ()
     """`Message`s, positions relative to the tactic text."""
     sorries: tuple[RecordedSorry, ...] = ()
+    state: GoalSnapshot | None = None
+    """The state after the tactic, to run the next one on without replaying this one."""
 
 
 # --- recording -------------------------------------------------------------------------------
@@ -257,7 +265,11 @@ def _materialize(snap: GoalSnapshot) -> _Live:
     te = TermElab(cmd, mctx)
     te.level_names = list(snap.level_names)
     root = MVar(snap.goal)
-    st = TacticState(te, [Goal(root, list(snap.scope), list(snap.names), snap.tag)])
+    if snap.open_goals is None:
+        st = TacticState(te, [Goal(root, list(snap.scope), list(snap.names), snap.tag)])
+    else:
+        st = TacticState(te, [Goal(MVar(m), list(scope), list(names), tag)
+                              for m, scope, names, tag in snap.open_goals], closers=list(snap.closers))
     return _Live(cmd, te, st, root)
 
 
@@ -317,34 +329,49 @@ def _with_position(stx, text: str) -> str:
 
 def run_tactics(snap: GoalSnapshot, done: tuple[str, ...] | list[str], tactic: str) -> StepResult:
     """Rebuild the state after the tactics ``done`` (which all succeeded before), then run
-    ``tactic`` on it; the result is the new proof state's goals and status."""
+    ``tactic`` on it; the result is the new proof state's goals and status, and the new state."""
     import sys
 
     old = sys.getrecursionlimit()
     if old < 20000:
         sys.setrecursionlimit(20000)
     try:
-        live = _materialize(snap)
-        for i, t in enumerate(done):
-            try:
-                _run_text(live, t)
-            except TacticFailed as err:  # cannot happen unless the elaborator changed under us
-                raise TacticFailed(f"replaying the proof state failed at step {i + 1}: {err.text}") from None
+        live = _replay(snap, done)
         recorder = SorryRecorder()
         _run_text(live, tactic, recorder)
+        state = _capture(live, snap)  # before proof_status closes the proof in place
         goals = tuple(live.st.pp_goal(g) for g in live.st.goals)
         status = proof_status(live)
-        return StepResult(goals, status, tuple(live.cmd.messages), tuple(recorder.sorries))
+        return StepResult(goals, status, tuple(live.cmd.messages), tuple(recorder.sorries), state)
     finally:
         if old < 20000:
             sys.setrecursionlimit(old)
 
 
-def goals_of(snap: GoalSnapshot, done: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """The goals after the tactics ``done`` (for checks and tests)."""
+def _replay(snap: GoalSnapshot, done) -> _Live:
     live = _materialize(snap)
-    for t in done:
-        _run_text(live, t)
+    for i, t in enumerate(done):
+        try:
+            _run_text(live, t)
+        except TacticFailed as err:  # cannot happen unless the elaborator changed under us
+            raise TacticFailed(f"replaying the proof state failed at step {i + 1}: {err.text}") from None
+    return live
+
+
+def _capture(live: _Live, base: GoalSnapshot) -> GoalSnapshot:
+    """The live state as a snapshot (the environment and scopes are the base snapshot's)."""
+    st = live.st
+    st.prune()
+    snap = _snapshot(live.te, base.goal, base.scope, base.names, base.tag, base.eenv)
+    return dataclasses.replace(
+        snap, scopes=base.scopes, level_names=base.level_names,
+        open_goals=tuple((g.mvar.id, tuple(g.scope), tuple(g.names), g.tag) for g in st.goals),
+        closers=tuple(st.closers))
+
+
+def goals_of(snap: GoalSnapshot, done: tuple[str, ...] | list[str] = ()) -> tuple[str, ...]:
+    """The goals after the tactics ``done`` (for checks and tests)."""
+    live = _replay(snap, done)
     return tuple(live.st.pp_goal(g) for g in live.st.goals)
 
 

@@ -25,8 +25,10 @@ kept and reused:
   LRU, named by where it came from (the snippet or command chain and its index,
   or the tactic that left it).  A proof state is such an origin plus the tactics
   run since; ``tactic`` rebuilds the state by replaying them on the saved goal,
-  and re-elaborates the origin when this worker has not saved it.  So proof
-  states, like environments, are plain data that survive worker restarts.
+  and re-elaborates the origin when this worker has not saved it; the state
+  after each tactic is saved too, so the next tactic on it replays nothing.
+  So proof states, like environments, are plain data that survive worker
+  restarts.
 """
 
 from __future__ import annotations
@@ -129,17 +131,26 @@ class Checker:
         Lean REPL's error shape) when the tactic fails."""
         from nleanjit.elab.proof_state import TacticFailed, run_tactics
 
-        hit = _digest(repr(origin)) in self._goals
-        snap = self._goal(origin)
-        if snap is None:
-            return {"response": {"message": "this proof state has no saved goal (its sorry's type was "
-                                            "not found)"}, "outcome": "lean_error", "cache_hit": hit}
+        done = tuple(done)
+        after_key = _digest(repr(("after", origin, done)))
+        state = self._goals.get(after_key) if done else None  # the state after `done`, saved
+        hit = state is not None or _digest(repr(origin)) in self._goals
+        if state is None:
+            state = self._goal(origin)
+            if state is None:
+                return {"response": {"message": "this proof state has no saved goal (its sorry's type was "
+                                                "not found)"}, "outcome": "lean_error", "cache_hit": hit}
+            to_replay = done
+        else:
+            to_replay = ()
         try:
-            step = run_tactics(snap, list(done), tactic)
+            step = run_tactics(state, to_replay, tactic)
         except TacticFailed as err:
             return {"response": {"message": "Lean error:\n" + err.text}, "outcome": "lean_error",
                     "cache_hit": hit}
-        self._keep_goals(("tactic", origin, tuple(done), tactic),
+        if step.state is not None:
+            self._goals.put(_digest(repr(("after", origin, done + (tactic,)))), step.state)
+        self._keep_goals(("tactic", origin, done, tactic),
                          [s.snapshot for s in step.sorries if s.snapshot is not None])
         out: dict = {"goals": list(step.goals), "proofStatus": step.proof_status}
         messages = [_repl_message(m) for m in step.messages]

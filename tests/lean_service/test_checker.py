@@ -143,3 +143,15 @@ def test_a_proof_that_uses_itself_is_not_completed(checker):
     checker.repl([code])
     step = checker.tactic(("repl", (code,), 0), [], "exact self")["response"]
     assert step["goals"] == [] and step["proofStatus"].startswith("Error: kernel type check failed")
+
+
+def test_each_step_starts_from_the_saved_state_after_the_last_or_replays(checker, other_worker):
+    code = "theorem i (p q : Prop) : p → q → p ∧ q := by sorry"
+    origin = ("repl", (code,), 0)
+    steps = ["intro hp hq", "constructor", "exact hp", "exact hq"]
+    for worker in (checker, other_worker):  # saved states (closers included) / a replay from the sorry
+        worker.repl([code])
+        answers = [worker.tactic(origin, steps[:i], t)["response"] for i, t in enumerate(steps)]
+        assert answers[0]["goals"] == ["p : Prop\nq : Prop\nhp : p\nhq : q\n⊢ p ∧ q"]
+        assert [len(a["goals"]) for a in answers] == [1, 2, 1, 0]
+        assert answers[-1]["proofStatus"] == "Completed"
