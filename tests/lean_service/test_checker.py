@@ -155,3 +155,19 @@ def test_each_step_starts_from_the_saved_state_after_the_last_or_replays(checker
         assert answers[0]["goals"] == ["p : Prop\nq : Prop\nhp : p\nhq : q\n⊢ p ∧ q"]
         assert [len(a["goals"]) for a in answers] == [1, 2, 1, 0]
         assert answers[-1]["proofStatus"] == "Completed"
+
+
+def test_tactics_see_the_namespaces_and_opens_of_their_sorry(checker):
+    code = ("namespace Foo\ndef two : Nat := 2\ntheorem t : two = 2 := by sorry\nend Foo\n"
+            "open Foo in\ntheorem u : two + 0 = 2 := by sorry")
+    sorries = checker.repl([code])["response"]["sorries"]
+    # (the printer writes full names; Lean would shorten them by the namespace and the opens)
+    assert [s["goal"] for s in sorries] == ["⊢ Foo.two = 2", "⊢ Foo.two + 0 = 2"]
+    for k in (0, 1):
+        step = checker.tactic(("repl", (code,), k), [], "exact (rfl : two = 2)")["response"]
+        assert step == {"goals": [], "proofStatus": "Completed"}, step
+    # outside both, `two` is unknown
+    other = "theorem v : Foo.two = 2 := by sorry"
+    checker.repl([code, other])
+    step = checker.tactic(("repl", (code, other), 0), [], "exact (rfl : two = 2)")["response"]
+    assert step["message"].startswith("Lean error:\n") and "unknown identifier 'two'" in step["message"]
