@@ -26,6 +26,7 @@ INFIX = {
     "List.cons": ("::", 3, 67), "Dvd.dvd": ("∣", 4, 50),
 }
 MAX_PREC = 1024
+LEFT_ASSOC = frozenset(["+", "-", "*", "/", "%", "++", "&&", "||"])
 
 
 class Printer:
@@ -128,11 +129,14 @@ class Printer:
             if name in INFIX and len(args) == INFIX[name][1]:
                 sym, n, p = INFIX[name]
                 a, b = args[-2], args[-1]
-                s = f"{self._pp(a, scope, p + 1)} {sym} {self._pp(b, scope, p)}"
+                # `infixl` operators: `a + b + c` is `(a + b) + c`; relations take both sides at p+1
+                lp = p if sym in LEFT_ASSOC else p + 1
+                rp = p + 1 if sym in LEFT_ASSOC or p == 50 else p
+                s = f"{self._pp(a, scope, lp)} {sym} {self._pp(b, scope, rp)}"
                 return f"({s})" if prec > p else s
             if name == "Not" and len(args) == 1:
-                s = f"¬{self._pp(args[0], scope, MAX_PREC)}"
-                return f"({s})" if prec >= MAX_PREC else s
+                s = f"¬{self._pp(args[0], scope, 40)}"  # Lean: `notation:max "¬" p:40`
+                return f"({s})" if prec > 40 else s
             mask = self.explicit_mask(f, len(args))
             shown = [a for a, m in zip(args, mask) if m]
             if not shown:
