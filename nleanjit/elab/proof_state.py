@@ -110,15 +110,18 @@ class SorryRecorder:
 
     def __exit__(self, *exc) -> None:
         _active.remove(self)
-        for te, m, span, scope, names, eenv in self._term_pending:
-            self._add(span, *_term_goal(te, m, scope, names, eenv))
+        for te, m, span, scopes, scope, names, eenv in self._term_pending:
+            self._add(span, *_term_goal(te, m, scopes, scope, names, eenv))
         self._term_pending = []
         # a sorry elaborated twice (backtracking, postponed elaboration) is reported once, the last
-        # time; one sorry text closing several goals (`t <;> sorry`) is one entry per goal
+        # time; one sorry text closing several goals (`t <;> sorry`) is one entry per goal; an
+        # attempt whose goal was never found is dropped where another found one
         by_pos: dict = {}
         for s in self.sorries:
             by_pos[(s.span.line, s.span.col, s.goal or "")] = s
-        self.sorries = [by_pos[k] for k in sorted(by_pos, key=lambda k: (k[0], k[1]))]
+        known = {(k[0], k[1]) for k in by_pos if k[2]}
+        self.sorries = [by_pos[k] for k in sorted(by_pos, key=lambda k: (k[0], k[1]))
+                        if k[2] or (k[0], k[1]) not in known]
         self._forks = {}
 
     def _env_before(self, eenv):
@@ -136,7 +139,8 @@ class SorryRecorder:
 
     def on_tactic_sorry(self, st, g, stx) -> None:
         try:
-            snap = _snapshot(st.te, g.mvar.id, g.scope, g.names, g.tag, self._env_before(st.te.eenv))
+            snap = _snapshot(st.te, tuple(st.te.ctx.scopes), g.mvar.id, g.scope, g.names, g.tag,
+                             self._env_before(st.te.eenv))
             self._add(Span.of(stx), st.pp_goal(g), snap)
         except Exception:  # noqa: BLE001 - a goal we cannot save is reported without a state
             self._add(Span.of(stx), None, None)
@@ -144,21 +148,23 @@ class SorryRecorder:
     def on_term_sorry(self, te, m, stx) -> None:
         # the type of a term sorry is found later (unification with the expected type): finish at exit
         mctx = te.mctx
-        self._term_pending.append((te, m, Span.of(stx), list(mctx.scope), list(mctx.names),
-                                   self._env_before(te.eenv)))
+        self._term_pending.append((te, m, Span.of(stx), tuple(te.ctx.scopes), list(mctx.scope),
+                                   list(mctx.names), self._env_before(te.eenv)))
 
 
-def _snapshot(te, goal_id: str, scope, names, tag: str, eenv) -> GoalSnapshot:
+def _snapshot(te, scopes: tuple, goal_id: str, scope, names, tag: str, eenv) -> GoalSnapshot:
+    """The elaborator's state now, for the goal ``goal_id`` (``scopes``: the open namespaces
+    where the sorry is, which may have changed by the time a term sorry is finished)."""
     mctx = te.mctx
     return GoalSnapshot(
-        eenv=eenv, scopes=tuple(te.ctx.scopes), level_names=tuple(te.level_names),
+        eenv=eenv, scopes=scopes, level_names=tuple(te.level_names),
         lctx=dict(mctx.lctx._decls), decls={k: dataclasses.replace(v) for k, v in mctx.decls.items()},
         assignment=dict(mctx.assignment), level_assignment=dict(mctx.level_assignment),
         level_mvars=tuple(mctx.level_mvars), next_id=mctx._next, aux_fvars=frozenset(mctx.aux_fvars),
         goal=goal_id, scope=tuple(scope), names=tuple(names), tag=tag)
 
 
-def _term_goal(te, m, scope, names, eenv) -> tuple[str | None, GoalSnapshot | None]:
+def _term_goal(te, m, scopes, scope, names, eenv) -> tuple[str | None, GoalSnapshot | None]:
     """(goal text, snapshot) of a term sorry whose type is ``m`` (None, None if still unknown)."""
     from nleanjit.elab.tactics import Goal, TacticState
     from nleanjit.kernel.expr import MVar
@@ -176,7 +182,7 @@ def _term_goal(te, m, scope, names, eenv) -> tuple[str | None, GoalSnapshot | No
             mctx.scope = saved_scope
         g = Goal(goal, list(scope), list(names))
         text = TacticState(te, [g]).pp_goal(g)
-        return text, _snapshot(te, goal.id, scope, names, "", eenv)
+        return text, _snapshot(te, scopes, goal.id, scope, names, "", eenv)
     except Exception:  # noqa: BLE001 - the goal stays unknown rather than failing the command
         return None, None
 
@@ -362,9 +368,9 @@ def _capture(live: _Live, base: GoalSnapshot) -> GoalSnapshot:
     """The live state as a snapshot (the environment and scopes are the base snapshot's)."""
     st = live.st
     st.prune()
-    snap = _snapshot(live.te, base.goal, base.scope, base.names, base.tag, base.eenv)
+    snap = _snapshot(live.te, base.scopes, base.goal, base.scope, base.names, base.tag, base.eenv)
     return dataclasses.replace(
-        snap, scopes=base.scopes, level_names=base.level_names,
+        snap, level_names=base.level_names,
         open_goals=tuple((g.mvar.id, tuple(g.scope), tuple(g.names), g.tag) for g in st.goals),
         closers=tuple(st.closers))
 

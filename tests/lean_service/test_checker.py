@@ -158,12 +158,13 @@ def test_each_step_starts_from_the_saved_state_after_the_last_or_replays(checker
 
 
 def test_tactics_see_the_namespaces_and_opens_of_their_sorry(checker):
-    code = ("namespace Foo\ndef two : Nat := 2\ntheorem t : two = 2 := by sorry\nend Foo\n"
+    code = ("namespace Foo\ndef two : Nat := 2\ntheorem t : two = 2 := by sorry\n"
+            "theorem t' : two = 2 := sorry\nend Foo\n"
             "open Foo in\ntheorem u : two + 0 = 2 := by sorry")
     sorries = checker.repl([code])["response"]["sorries"]
     # (the printer writes full names; Lean would shorten them by the namespace and the opens)
-    assert [s["goal"] for s in sorries] == ["⊢ Foo.two = 2", "⊢ Foo.two + 0 = 2"]
-    for k in (0, 1):
+    assert [s["goal"] for s in sorries] == ["⊢ Foo.two = 2", "⊢ Foo.two = 2", "⊢ Foo.two + 0 = 2"]
+    for k in (0, 1, 2):  # a tactic sorry, a term sorry (finished after `end Foo`), under `open … in`
         step = checker.tactic(("repl", (code,), k), [], "exact (rfl : two = 2)")["response"]
         assert step == {"goals": [], "proofStatus": "Completed"}, step
     # outside both, `two` is unknown
