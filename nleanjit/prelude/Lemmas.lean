@@ -176,3 +176,13 @@ theorem Nat.lt_trans {n m k : Nat} (h₁ : n < m) (h₂ : m < k) : n < k := Nat.
 theorem Nat.le_succ_of_le {n m : Nat} (h : n ≤ m) : n ≤ Nat.succ m := Nat.le.step h
 theorem Iff.trans {a b c : Prop} (h₁ : a ↔ b) (h₂ : b ↔ c) : a ↔ c := ⟨fun h => h₂.mp (h₁.mp h), fun h => h₁.mpr (h₂.mpr h)⟩
 theorem Eq.substr {α : Sort u} {p : α → Prop} {a b : α} (h₁ : b = a) (h₂ : p a) : p b := Eq.subst (Eq.symm h₁) h₂
+theorem implies_congr {p₁ p₂ : Sort u} {q₁ q₂ : Sort v} (h₁ : p₁ = p₂) (h₂ : q₁ = q₂) : (p₁ → q₁) = (p₂ → q₂) :=
+  Eq.subst (motive := fun x => (p₁ → q₁) = (x → q₂)) h₁ (Eq.subst (motive := fun y => (p₁ → q₁) = (p₁ → y)) h₂ rfl)
+@[simp] theorem false_implies (p : Prop) : (False → p) = True := eq_true (fun h => False.elim h)
+@[simp] theorem implies_true (α : Sort u) : (α → True) = True := eq_true (fun _ => trivial)
+@[simp] theorem true_implies (p : Prop) : (True → p) = p := propext ⟨fun h => h trivial, fun h _ => h⟩
+theorem eq_false_of_ne_true' {b : Bool} : ¬(b = true) → b = false := Bool.casesOn (motive := fun b => ¬(b = true) → b = false) b (fun _ => rfl) (fun h => False.elim (h rfl))
+@[simp] theorem Bool.not_eq_true (b : Bool) : (¬(b = true)) = (b = false) :=
+  propext ⟨eq_false_of_ne_true', fun h h' => Bool.false_ne_true (Eq.trans (Eq.symm h) h')⟩
+@[simp] theorem Bool.not_eq_false (b : Bool) : (¬(b = false)) = (b = true) :=
+  propext ⟨Bool.casesOn (motive := fun b => ¬(b = false) → b = true) b (fun h => False.elim (h rfl)) (fun _ => rfl), fun h h' => Bool.false_ne_true (Eq.trans (Eq.symm h') h)⟩

@@ -283,4 +283,18 @@ def _run_combinator(st: TacticState, stx) -> None:
     raise ElabError(stx, f"unsupported tactic combinator '{head}' (not yet implemented by nleanjit's elaborator)")
 
 
-__all__ = ["Goal", "TacticState", "run_tactic_block", "run_seq", "run_tactic", "Span", "FVar"]
+def check_with_proof_states(source: str, file: str = "<input>", prelude=None):
+    """See the module docstring: (CheckResult, [ProofState at each tactic `sorry`])."""
+    from nleanjit.elab.tactics.states import check_with_proof_states as impl
+
+    return impl(source, file, prelude)
+
+
+def run_tactic_text(ps, text: str):
+    """See the module docstring: (new ProofState or None, messages)."""
+    from nleanjit.elab.tactics.states import run_tactic_text as impl
+
+    return impl(ps, text)
+
+
+__all__ = ["Goal", "TacticState", "check_with_proof_states", "run_tactic_text", "run_tactic_block", "run_seq", "run_tactic", "Span", "FVar"]

@@ -97,6 +97,16 @@ def _name_of(n) -> str | None:
 def _intro1(st, g, name, stx, pattern=None):
     mctx = st.mctx
     t = st.goal_type(g)
+    if type(t) is X.Let:
+        # `intro x` on `let x := v; b`: a local definition
+        nm = name if name not in (None, "_") else t.name
+        fv = mctx.push_local(nm, t.type, X.DEFAULT, t.value)
+        child = st.new_goal(X.instantiate(t.body, [fv]), g.tag)
+        holder = mctx.new_mvar(t, "opaque")
+        st.assign(g, holder)
+        st.closers.append((holder, [fv], child.mvar))
+        st.goals = [child] + [x for x in st.goals if x is not g]
+        return
     w = t if type(t) is Pi else st.te.whnf(t)
     if type(w) is not Pi:
         # `¬p` unfolds to `p → False`
@@ -253,7 +263,7 @@ def tac_rfl(st, g, stx):
 
 def tac_decide(st, g, stx):
     te, mctx = st.te, st.mctx
-    p = st.goal_type(g)
+    p = _zeta_locals(mctx, st.goal_type(g))
     if p.has_expr_mvar:
         raise ElabError(stx, f"expected type must not contain metavariables\n  {te.pp(p)}")
     if p.has_fvar:
@@ -274,6 +284,21 @@ def tac_decide(st, g, stx):
         f"tactic 'decide' failed for proposition\n  {te.pp(p)}\nsince its 'Decidable' instance\n  {te.pp(inst)}\n"
         f"did not reduce to 'isTrue' or 'isFalse'.",
     )
+
+
+def _zeta_locals(mctx, e: Expr) -> Expr:
+    """Replace `let`-bound locals (`intro x` on `let x := v; …`) by their values."""
+    if not e.has_fvar:
+        return e
+
+    def fn(x, off):
+        if type(x) is X.FVar:
+            d = mctx.lctx.get(x.id)
+            if d is not None and d.value is not None:
+                return _zeta_locals(mctx, mctx.instantiate(d.value))
+        return None
+
+    return X.replace(e, fn)
 
 
 def tac_assumption(st, g, stx):
@@ -325,6 +350,9 @@ def _and_intro(st, g, stx):
 
 
 def tac_sorry(st, g, stx):
+    from nleanjit.elab.tactics.states import record_sorry
+
+    record_sorry(st, g, stx)
     te = st.te
     te.used_sorry = True
     te.sorry_at = te.sorry_at or stx

@@ -49,7 +49,9 @@ def _steps(stx) -> list[tuple[object, object | None]]:
 
 def _relation(te, t: Expr):
     """`R … a b` → (R's name, head, lhs, rhs)."""
-    t = te.mctx.instantiate(t)
+    from nleanjit.elab.tactics.cases import beta_all
+
+    t = beta_all(te.mctx.instantiate(t))
     f, args = X.get_app_fn_args(t)
     if type(f) is not Const or len(args) < 2:
         return None
@@ -84,7 +86,12 @@ def elab_calc(te, stx, expected: Expr | None) -> Expr:
                 f"invalid 'calc' step, left-hand side is\n  {te.pp(lhs)} : {te.pp(te.infer(lhs))}\n"
                 f"but previous right-hand side is\n  {te.pp(prev_rhs)} : {te.pp(te.infer(prev_rhs))}",
             )
-        p = te.elab(proof_stx, t)
+        if type(proof_stx) is Node and proof_stx.kind == "synthetic_hole":
+            # `?h`: a goal named `h` for the tactic that follows
+            hole = next((c.text for c in proof_stx.children if type(c) is Token and c.kind == "ident"), "")
+            p = mctx.new_mvar(t, "synthetic", hole)
+        else:
+            p = te.elab(proof_stx, t)
         te.synthesize_pending()
         t = mctx.instantiate(t)
         if proof is None:
@@ -135,10 +142,57 @@ def _compose(te, ep, p1, t1, p2, t2, stx):
 
 
 def tac_calc(st, g, stx):
+    """The tactic: `?h` steps become goals; a chain `a R b` for the target `a R' c` leaves the
+    goal `b R' c` (Lean's calc extension, composed through `Trans`)."""
+    te, mctx = st.te, st.mctx
     calc = stx.children[0] if type(stx.children[0]) is Node else stx
-    v = elab_calc(st.te, calc, st.goal_type(g))
-    st.te.synthesize_pending(final=True)
-    st.assign(g, st.mctx.instantiate(v))
+    target = st.goal_type(g)
+    try:
+        v = elab_calc(te, calc, target)
+        extra = None
+    except ElabError as err:
+        v, extra = _calc_with_extension(st, g, calc, target, err)
+    te.synthesize_pending(final=True)
+    v = mctx.instantiate(v)
+    st.assign(g, v)
+    holes = [m for m in mctx.unassigned_mvars(v) if extra is None or m.id != extra.mvar.id]
+    new_goals = []
+    for m in holes:
+        d = mctx.decls[m.id]
+        new_goals.append(type(g)(m, [fv for fv in g.scope if fv.id in set(d.scope)] or list(g.scope), list(g.names), d.user_name))
+    if extra is not None:
+        new_goals.append(extra)
+    st.replace_goal(g, new_goals)
+
+
+def _calc_with_extension(st, g, calc, target, err):
+    te, mctx = st.te, st.mctx
+    ep = EqProofs(te)
+    goal_rel = _relation(te, target)
+    if goal_rel is None:
+        raise err
+    saved = mctx.save()
+    try:
+        v = elab_calc(te, calc, None)
+    except ElabError:
+        mctx.restore(saved)
+        raise err from None
+    te.synthesize_pending()
+    vt = mctx.instantiate(te.infer(v))
+    rel = _relation(te, vt)
+    if rel is None or not mctx.is_def_eq(rel[2], goal_rel[2]):
+        mctx.restore(saved)
+        raise err
+    # the rest of the chain, `b R' c`, with the target's relation
+    f, args = X.get_app_fn_args(target)
+    rest_t = X.mk_app_seq(f, list(args[:-2]) + [rel[3], goal_rel[3]])
+    st.enter(g)
+    extra = st.new_goal(rest_t, g.tag)
+    p, pt = _compose(te, ep, v, vt, extra.mvar, rest_t, calc)
+    if not mctx.is_def_eq(pt, target):
+        mctx.restore(saved)
+        raise err
+    return p, extra
 
 
 TACTICS = {"calc": tac_calc}

@@ -131,8 +131,12 @@ def kabstract(mctx, e: Expr, pattern: Expr, occs=None) -> Expr:
             r = x if s is x.expr else Proj(x.struct, x.idx, s)
         else:
             r = x
-        if x.has_loose_bvars or _head_key(X.get_app_fn(x)) != p_key or X.get_app_num_args(x) != p_n:
+        if x.has_loose_bvars:
             return r
+        if _head_key(X.get_app_fn(x)) != p_key or X.get_app_num_args(x) != p_n:
+            # `Nat.succ ?n` also finds `n + 1` (goals print constructors of Nat that way)
+            if not (p_key == ("c", "Nat.succ") and _nat_pred(x) is not None and X.get_app_num_args(x) == 6):
+                return r
         saved = mctx.save()
         if match_pattern(mctx, pattern, x):
             count[0] += 1

@@ -283,7 +283,8 @@ def _rewrite_once(st, g, term, symm, loc, stx):
     if not X.has_loose_bvar(body, 0):
         where = "target expression" if loc == "⊢" else "target expression"
         raise ElabError(
-            term, f"tactic 'rewrite' failed, did not find instance of the pattern in the {where}\n  {te.pp(lhs)}\n{st.pp_goal(g)}"
+            term,
+            f"tactic 'rewrite' failed, did not find instance of the pattern in the {where}\n  {pp_pattern(te, lhs, created)}\n{st.pp_goal(g)}",
         )
     te.synthesize_pending()
     lhs = mctx.instantiate(lhs)
@@ -305,6 +306,28 @@ def _rewrite_once(st, g, term, symm, loc, stx):
             d = mctx.decls[m.id]
             extra.append(type(main)(m, list(main.scope), list(main.names), d.user_name))
         st.goals = [main] + extra + st.goals[1:]
+
+
+def pp_pattern(te, e: Expr, created) -> str:
+    """A rule's side with its open arguments printed as Lean does, `?n` after the binder names."""
+    from nleanjit.elab.pretty import Printer
+
+    mctx = te.mctx
+    e = mctx.instantiate(e)
+    names = dict(mctx.user_names())
+    subst = {}
+    for i, (m, _) in enumerate(created):
+        if not mctx.is_assigned(m):
+            fid = f"_pat.{i}"
+            subst[m.id] = FVar(fid)
+            names[fid] = "?" + (mctx.decls[m.id].user_name or "m")
+
+    def fn(x: Expr, off: int):
+        if type(x) is MVar and x.id in subst:
+            return subst[x.id]
+        return None
+
+    return Printer(te.env, names).pp(X.replace(e, fn))
 
 
 def _resolve_definition(te, name: str) -> str | None:

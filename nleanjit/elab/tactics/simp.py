@@ -77,6 +77,8 @@ class Simplifier:
         self.unfold = unfold
         self.steps = 0
         self.depth = 0
+        self.discharger = None
+        """`(disch := tac)`: a function from a side condition to its proof, or None."""
         for r in rules:
             self._index(r)
 
@@ -157,6 +159,8 @@ class Simplifier:
             raise ElabError(self.stx, "simp failed, maximum number of steps exceeded")
 
     def _congr(self, e: Expr) -> tuple[Expr, Expr | None]:
+        if type(e) is Pi:
+            return self._congr_arrow(e)
         if type(e) is not App:
             return e, None
         f, args = X.get_app_fn_args(e)
@@ -177,6 +181,23 @@ class Simplifier:
                 proof = self.ep.congr(left, right, proof, a, a, None)
             left, right = App(left, a), App(right, a2)
         return right, proof
+
+    def _congr_arrow(self, e: Pi) -> tuple[Expr, Expr | None]:
+        """`p → q` between propositions: both sides (Lean's `implies_congr`)."""
+        if X.has_loose_bvar(e.body, 0) or e.has_loose_bvars:
+            return e, None
+        q = X.lower_loose_bvars(e.body, 0, 1)
+        if not (_is_prop_type(self.te, e.type) and _is_prop_type(self.te, q)):
+            return e, None
+        p2, hp = self.simp(e.type)
+        q2, hq = self.simp(q)
+        new = Pi(e.name, p2, X.lift_loose_bvars(q2, 0, 1), e.info)
+        if hp is None and hq is None:
+            return (new if (p2 is not e.type or q2 is not q) else e), None
+        hp = hp if hp is not None else self.ep.refl(e.type)
+        hq = hq if hq is not None else self.ep.refl(q)
+        proof = X.mk_app(Const("implies_congr", (L.ZERO, L.ZERO)), e.type, p2, q, q2, hp, hq)
+        return new, proof
 
     def _congr_ite(self, e, f, args):
         """`if c then t else e`: simplify `c`; `True`/`False` pick the branch."""
@@ -289,14 +310,16 @@ class Simplifier:
                     return None
                 mctx.assign(m, inst)
                 continue
-            if not mctx.is_prop(mt) or mt.has_expr_mvar:
-                mctx.restore(saved)
-                return None
+            if not mctx.is_prop(mt):
+                continue  # a variable only the side conditions determine
             h = self._discharge(mt)
             if h is None:
                 mctx.restore(saved)
                 return None
             mctx.assign(m, h)
+        if any(not mctx.is_assigned(m) for m, _ in created):
+            mctx.restore(saved)
+            return None
         rhs = mctx.instantiate(rhs)
         if rhs.has_expr_mvar:
             mctx.restore(saved)
@@ -310,9 +333,13 @@ class Simplifier:
         """A proof of the side condition `p`: a hypothesis, or `p` simplified to `True`."""
         mctx = self.mctx
         for fv in reversed(self.st.hyps(self.g)):
+            saved = mctx.save()
             if mctx.is_def_eq(mctx.local_decl(fv).type, p):
                 return fv
-        if self.depth > 4:
+            mctx.restore(saved)
+        if self.discharger is not None:
+            return self.discharger(p)
+        if self.depth > 4 or p.has_expr_mvar:
             return None
         p2, pp = self.simp(p)
         if type(p2) is Const and p2.name == "True":
@@ -344,6 +371,20 @@ class Simplifier:
             a, b = _nat_value(args[-2]), _nat_value(args[-1])
             if a is not None and b is not None and not e.has_fvar:
                 return self._decide(e)
+        # constructors that differ: `a :: b = []` → False (Lean's `reduceCtorEq`)
+        if f.name == "Eq" and len(args) == 3:
+            from nleanjit.elab.tactics.cases import _ctor_of, ctor_clash_proof
+
+            ca, cb = _ctor_of(te, args[1]), _ctor_of(te, args[2])
+            if ca is not None and cb is not None and ca != cb:
+                fv = mctx.push_local("h", e)
+                try:
+                    pf = ctor_clash_proof(te, fv, e)
+                    if pf is not None:
+                        not_e = mctx.mk_lambda([fv], pf)
+                        return Const("False"), X.mk_app(Const("eq_false"), e, not_e)
+                finally:
+                    mctx.pop_local(1)
         # Bool literals compared: `true = false`
         if f.name == "Eq" and len(args) == 3 and type(args[0]) is Const and args[0].name == "Bool":
             if _is_bool_lit(args[1]) and _is_bool_lit(args[2]):
@@ -398,6 +439,8 @@ def _is_bool_lit(e: Expr) -> bool:
 
 
 def _key(e: Expr):
+    if type(e) is Pi:
+        return ("→", 0)
     f = X.get_app_fn(e)
     if type(f) is Const:
         return (f.name, X.get_app_num_args(e))
@@ -528,6 +571,7 @@ def tac_simp(st, g, stx, simp_all=False, then_assumption=False, fail_if_no_progr
         locs = ["*"]
         star = True
     simp = build_simplifier(st, g, stx, only, items, erased, star)
+    simp.discharger = _discharger_of(st, stx)
     targets = resolve_locations(st, g, locs, stx)
     progress = False
     for loc in targets:
@@ -584,6 +628,44 @@ def tac_simp(st, g, stx, simp_all=False, then_assumption=False, fail_if_no_progr
         g = st.main(stx)
         st.enter(g)
         tac_assumption(st, g, stx)
+
+
+def _discharger_of(st, stx):
+    """`simp (disch := tac)`: side conditions proved by running `tac` on them."""
+    seq = None
+    for c in stx.children:
+        if type(c) is Node and c.kind == "named_arg":
+            words = [x.text for x in c.children if type(x) is Token]
+            if any(w in ("disch", "discharger") for w in words):
+                seq = next((x for x in c.children if type(x) is Node), None)
+    if seq is None:
+        return None
+
+    def discharge(p: Expr):
+        from nleanjit.elab.tactics import run_seq
+
+        mctx = st.mctx
+        saved, goals, closers = mctx.save(), list(st.goals), list(st.closers)
+        main = st.goals[0] if st.goals else None
+        try:
+            if main is not None:
+                st.enter(main)
+            side = st.new_goal(mctx.instantiate(p))
+            st.goals = [side]
+            run_seq(st, seq)
+            st.prune()
+            if st.goals:
+                raise ElabError(stx, "unsolved")
+            for parent, fvars, child in reversed(st.closers[len(closers):]):
+                mctx.assign(parent, mctx.mk_lambda(fvars, mctx.instantiate(child)))
+            st.goals, st.closers = goals, closers
+            return mctx.instantiate(side.mvar)
+        except ElabError:
+            mctx.restore(saved)
+            st.goals, st.closers = goals, closers
+            return None
+
+    return discharge
 
 
 def _closes_by_rfl(st, g) -> bool:
