@@ -6,8 +6,10 @@ the JSON-ready answers of ``/api/check``, ``/verify``, ``/v1/lean/repl`` and
 
 It owns the checker pool (``pool.py``), the REPL sessions (an LRU of sessions,
 each a list of environments, each environment the chain of commands that built
-it), the sandbox (``sandbox.py``) and the compile hook (``compile.py``).  One
-snippet's failure never fails the others: every snippet gets its own result.
+it, and a bounded map of proof states, each where its goal came from plus the
+tactics run since: ``Checker.tactic`` rebuilds them in any worker), the sandbox
+(``sandbox.py``) and the compile hook (``compile.py``).  One snippet's failure
+never fails the others: every snippet gets its own result.
 """
 
 from __future__ import annotations
