@@ -354,13 +354,18 @@ def _prepare_compile() -> None:
         raise StageUnavailable(f"stage compile: cannot load the compiler ({type(e).__name__}: {e})") from None
 
 
+CHILD_STACK_BYTES = 8 << 20  # the usual default: the runtime runs `main` on its own big-stack thread
+
+
 def _limit_child() -> None:
-    # Lean's own suite runs its benchmarks under `ulimit -s unlimited`; the prelude's
-    # non-tail-recursive functions recurse once per list element.
+    # Lean's own suite runs its benchmarks under `ulimit -s unlimited`; our executables
+    # must not need it (deep non-tail recursion runs on the runtime's main thread), so
+    # the child gets a plain 8 MB stack whatever the harness's own limit is.
     import resource
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
-    resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
+    stack = CHILD_STACK_BYTES if hard == resource.RLIM_INFINITY else min(CHILD_STACK_BYTES, hard)
+    resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
     # A CPU-time backstop: if the harness kills this worker at its own deadline, the
     # program is not left spinning on the machine.
     cpu = int(RUN_TIMEOUT_S) + 5
@@ -371,9 +376,34 @@ def _limit_child() -> None:
 
 def run_compile(entry: CorpusEntry) -> Outcome:
     """Pass = the file compiles to a native executable (-O2, linked with the runtime) which,
-    run with the manifest's `args` (`(none)`: none), prints exactly the `expected` file
-    and exits 0. The expected files record no exit code; every `main : IO UInt32` of the
-    corpus returns 0 on success, so 0 is required of all."""
+    run with the manifest's `args` (`(none)`: none) on an 8 MB stack, prints exactly the
+    `expected` file and exits 0. The expected files record no exit code; every
+    `main : IO UInt32` of the corpus returns 0 on success, so 0 is required of all."""
+    return _run_native(entry, leaks=False)
+
+
+def run_leaks(entry: CorpusEntry) -> Outcome:
+    """Pass = the compile stage's verdict with the debug runtime (every object a separate
+    allocation, live objects counted), and zero live objects when the program ends."""
+    return _run_native(entry, leaks=True)
+
+
+# the debug executable's last line on stderr (`codegen.llvm.OBJECT_REPORT_FORMAT`)
+_OBJECT_REPORT = re.compile(r"nleanjit: live objects (-?\d+), allocations (-?\d+)")
+
+
+def leak_verdict(stderr: str) -> str:
+    """'' when the object report says nothing is left; else why the program fails."""
+    m = _OBJECT_REPORT.search(stderr)
+    if m is None:
+        return "leaks: no object report at exit"
+    live, allocs = int(m.group(1)), int(m.group(2))
+    if live:
+        return f"leaks: {live} live objects at exit ({allocs} allocations)"
+    return ""
+
+
+def _run_native(entry: CorpusEntry, leaks: bool) -> Outcome:
     import subprocess
     import tempfile
 
@@ -400,7 +430,8 @@ def run_compile(entry: CorpusEntry) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="nleanjit-conf-") as tmp:
         exe = Path(tmp) / "program"
         try:
-            compile_to_executable(prog.fdecls, prog.externs, exe, opt_level=RUN_OPT_LEVEL, **entry_flags(prog))
+            compile_to_executable(prog.fdecls, prog.externs, exe, opt_level=RUN_OPT_LEVEL, **entry_flags(prog),
+                                  variant="debug" if leaks else "release", report_objects=leaks)
         except Exception as e:
             return Outcome(False, f"back end: {type(e).__name__}: {e}")
         try:
@@ -415,6 +446,10 @@ def run_compile(entry: CorpusEntry) -> Outcome:
         return Outcome(False, why + (f": {err[0]}" if err else ""))
     if out != expected:
         return Outcome(False, "run: stdout differs: " + round_trip_mismatch(expected, out).replace("round trip differs", "first difference"))
+    if leaks:
+        why = leak_verdict(done.stderr.decode("utf-8", errors="replace"))
+        if why:
+            return Outcome(False, why)
     return Outcome(True)
 
 
@@ -423,6 +458,15 @@ register_stage(
         name="compile",
         description="compiles natively and, run with the manifest's args, prints the expected output and exits 0",
         run=run_compile,
+        prepare=_prepare_compile,
+        kinds=COMPILE_KINDS,
+    )
+)
+register_stage(
+    Stage(
+        name="leaks",
+        description="the compile stage with the debug runtime, and no object left alive at exit",
+        run=run_leaks,
         prepare=_prepare_compile,
         kinds=COMPILE_KINDS,
     )

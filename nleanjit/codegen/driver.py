@@ -29,12 +29,13 @@ class BackendResult:
     exit_code: int | None = None
 
 
-def _lower(decls, externs, dump, entry, takes_args, returns_uint32, opt_level):
+def _lower(decls, externs, dump, entry, takes_args, returns_uint32, opt_level, report_objects=False):
     for name in dump:
         if name not in PASS_NAMES and name not in LLVM_DUMPS:
             raise UnknownDumpError(f"unknown dump '{name}'; known: {', '.join((*PASS_NAMES, *LLVM_DUMPS))}")
     res = run_pipeline(decls, list(externs), dump=tuple(d for d in dump if d in PASS_NAMES))
-    module = emit_module(res.decls, list(externs), entry=entry, takes_args=takes_args, returns_uint32=returns_uint32)
+    module = emit_module(res.decls, list(externs), entry=entry, takes_args=takes_args, returns_uint32=returns_uint32,
+                         report_objects=report_objects)
     out = BackendResult(dumps=dict(res.dumps))
     if "llvm" in dump:
         out.dumps["llvm"] = str(module)
@@ -45,8 +46,11 @@ def _lower(decls, externs, dump, entry, takes_args, returns_uint32, opt_level):
 
 def compile_to_executable(decls: list[T.Decl], externs: list[T.Extern], output: Path | str, *,
                           opt_level: int = 2, variant: str = "release", dump: tuple[str, ...] = (),
-                          main: str = "main", takes_args: bool = False, returns_uint32: bool = False) -> BackendResult:
-    module, out = _lower(decls, externs, dump, main, takes_args, returns_uint32, opt_level)
+                          main: str = "main", takes_args: bool = False, returns_uint32: bool = False,
+                          report_objects: bool = False) -> BackendResult:
+    """`report_objects` (with `variant="debug"`): the executable prints the runtime's live
+    and allocated object counts on stderr at exit (`codegen.llvm.OBJECT_REPORT_FORMAT`)."""
+    module, out = _lower(decls, externs, dump, main, takes_args, returns_uint32, opt_level, report_objects)
     out.executable = link.build_executable(module, output, variant, opt_level)
     return out
 

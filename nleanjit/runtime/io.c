@@ -44,95 +44,45 @@ nl_object *nl_mk_io_user_error(nl_object *msg) {
     return e;
 }
 
-static nl_object *some(nl_object *v) {
-    nl_object *o = nl_alloc_ctor(1, 1, 0);
-    nl_ctor_set(o, 0, v);
-    return o;
+/* Lean's `downCaseFirst`: lower-cases an ASCII first letter. */
+static nl_object *down_case_first(const char *c) {
+    nl_object *r = nl_mk_string(c);
+    if (c[0] >= 'A' && c[0] <= 'Z') {
+        nl_object *rest = nl_mk_string(c + 1);
+        nl_dec(r);
+        r = nl_string_push(nl_mk_string(""), (uint32_t)(c[0] - 'A' + 'a'));
+        r = nl_string_append(r, rest);
+        nl_dec(rest);
+    }
+    return r;
 }
 
-/* The IO.Error constructors the runtime produces; the field order follows
-   Lean's layout (boxed fields first, then the UInt32 osCode). */
+/* An OS error as the prelude's `IO.Error.otherError (osCode : UInt32)
+   (details : String)`, laid out as compiled code reads it: the code boxed in
+   field 0, the details in field 1.  The details are Lean's text for the
+   error (`no such file or directory`, `inappropriate type`, else the C
+   library's message, first letter lower-cased); the file name is not kept. */
 nl_object *nl_io_error_of_errno(int err, const char *filename) {
-    nl_object *details = nl_mk_string(strerror(err));
-    nl_object *e;
-    if (filename && err == ENOENT) {
-        e = nl_alloc_ctor(NL_IO_ERROR_NO_FILE, 2, 4);
-        nl_ctor_set(e, 0, nl_mk_string(filename));
-        nl_ctor_set(e, 1, details);
-        nl_ctor_set_uint32(e, 2 * 8, (uint32_t)err);
-    } else if (filename && (err == EACCES || err == EPERM || err == EROFS)) {
-        e = nl_alloc_ctor(NL_IO_ERROR_PERMISSION_DENIED, 2, 4);
-        nl_ctor_set(e, 0, some(nl_mk_string(filename)));
-        nl_ctor_set(e, 1, details);
-        nl_ctor_set_uint32(e, 2 * 8, (uint32_t)err);
-    } else if (filename && (err == EISDIR || err == ENOTDIR)) {
-        e = nl_alloc_ctor(NL_IO_ERROR_INAPPROPRIATE_TYPE, 2, 4);
-        nl_ctor_set(e, 0, some(nl_mk_string(filename)));
-        nl_ctor_set(e, 1, details);
-        nl_ctor_set_uint32(e, 2 * 8, (uint32_t)err);
-    } else {
-        e = nl_alloc_ctor(NL_IO_ERROR_OTHER, 1, 4);
-        nl_ctor_set(e, 0, details);
-        nl_ctor_set_uint32(e, 8, (uint32_t)err);
-    }
+    const char *gist = strerror(err);
+    if (filename && err == ENOENT) gist = "no such file or directory";
+    else if (filename && (err == EISDIR || err == ENOTDIR)) gist = "inappropriate type";
+    nl_object *e = nl_alloc_ctor(NL_IO_ERROR_OTHER, 2, 0);
+    nl_ctor_set(e, 0, nl_box((size_t)(uint32_t)err));
+    nl_ctor_set(e, 1, down_case_first(gist));
     return e;
 }
 
-/* Lean's `downCaseFirst`: lower-cases an ASCII first letter. */
-static void append_down_case_first(nl_object **out, nl_object *s) {
-    const char *c = nl_string_cstr(s);
-    if (c[0] >= 'A' && c[0] <= 'Z') {
-        *out = nl_string_push(*out, (uint32_t)(c[0] - 'A' + 'a'));
-        nl_object *rest = nl_string_utf8_extract(s, 1, nl_string_byte_size(s));
-        *out = nl_string_append(*out, rest);
-        nl_dec(rest);
-    } else {
-        *out = nl_string_append(*out, s);
-    }
-}
-
-/* IO.Error.toString for the constructors above and userError. */
+/* The prelude's IO.Error.toString: `msg`, or `details (error code: N)`. */
 nl_object *nl_io_error_to_string(nl_object *e) {
-    unsigned tag = nl_obj_tag(e);
-    if (tag == NL_IO_ERROR_USER) {
-        nl_object *m = nl_ctor_get(e, 0);
-        nl_inc(m);
-        return m;
+    nl_object *first = nl_ctor_get(e, 0);
+    if (nl_obj_tag(e) == NL_IO_ERROR_USER) {
+        nl_inc(first);
+        return first;
     }
-    if (tag == NL_IO_ERROR_EOF) return nl_mk_string("end of file");
+    nl_object *r = nl_ctor_get(e, 1);
+    nl_inc(r);
     char buf[64];
-    nl_object *r = nl_mk_string("");
-    if (tag == NL_IO_ERROR_NO_FILE || tag == NL_IO_ERROR_PERMISSION_DENIED ||
-        tag == NL_IO_ERROR_INAPPROPRIATE_TYPE) {
-        nl_object *file = nl_ctor_get(e, 0);
-        if (tag != NL_IO_ERROR_NO_FILE) file = nl_ctor_get(file, 0); /* Option String */
-        nl_object *details = nl_ctor_get(e, 1);
-        uint32_t code = nl_ctor_get_uint32(e, 16);
-        nl_object *gist = tag == NL_IO_ERROR_NO_FILE ? nl_mk_string("no such file or directory")
-                          : tag == NL_IO_ERROR_INAPPROPRIATE_TYPE ? nl_mk_string("inappropriate type")
-                                                                   : (nl_inc(details), details);
-        append_down_case_first(&r, gist);
-        nl_dec(gist);
-        snprintf(buf, sizeof buf, " (error code: %u", code);
-        nl_object *code_text = nl_mk_string(buf);
-        r = nl_string_append(r, code_text);
-        nl_dec(code_text);
-        if (tag == NL_IO_ERROR_INAPPROPRIATE_TYPE) {
-            r = nl_string_push(r, ',');
-            r = nl_string_push(r, ' ');
-            append_down_case_first(&r, details);
-        }
-        r = nl_string_push(r, ')');
-        nl_object *tail = nl_mk_string("\n  file: ");
-        r = nl_string_append(r, tail);
-        nl_dec(tail);
-        r = nl_string_append(r, file);
-        return r;
-    }
-    /* otherError code details: "<details> (error code: <code>)" */
-    nl_object *details = nl_ctor_get(e, 0);
-    append_down_case_first(&r, details);
-    snprintf(buf, sizeof buf, " (error code: %u)", nl_ctor_get_uint32(e, 8));
+    snprintf(buf, sizeof buf, " (error code: %u)", (unsigned)nl_unbox(first));
     nl_object *t = nl_mk_string(buf);
     r = nl_string_append(r, t);
     nl_dec(t);
@@ -211,6 +161,61 @@ nl_object *nl_io_get_line(nl_object *w) {
     free(line);
     return r;
 }
+
+/* ---------------------------------------------------------------- streams */
+
+/* `IO.FS.Stream` is a structure of four closures (`flush : IO Unit`,
+   `getLine : IO String`, `putStr : String → IO Unit`, `isTty : BaseIO Bool`);
+   the standard streams are built once and made persistent.  Closure entries
+   take every argument boxed and owned. */
+
+static nl_object *stream_flush_stdout(nl_object *w) { return nl_io_flush_stdout(w); }
+static nl_object *stream_flush_stderr(nl_object *w) { (void)w; fflush(stderr); return io_unit(); }
+static nl_object *stream_flush_none(nl_object *w) { (void)w; return io_unit(); }
+static nl_object *stream_get_line_stdin(nl_object *w) { return nl_io_get_line(w); }
+static nl_object *stream_get_line_none(nl_object *w) { (void)w; return nl_io_result_mk_ok(nl_mk_string("")); }
+static nl_object *stream_put_stdout(nl_object *s, nl_object *w) {
+    nl_object *r = nl_io_put_str(s, w);
+    nl_dec(s);
+    return r;
+}
+static nl_object *stream_put_stderr(nl_object *s, nl_object *w) {
+    nl_object *r = nl_io_eput_str(s, w);
+    nl_dec(s);
+    return r;
+}
+static nl_object *stream_put_none(nl_object *s, nl_object *w) { (void)w; nl_dec(s); return io_unit(); }
+static nl_object *stream_tty_stdin(nl_object *w) { (void)w; return nl_io_result_mk_ok(nl_box(isatty(0) == 1)); }
+static nl_object *stream_tty_stdout(nl_object *w) { (void)w; return nl_io_result_mk_ok(nl_box(isatty(1) == 1)); }
+static nl_object *stream_tty_stderr(nl_object *w) { (void)w; return nl_io_result_mk_ok(nl_box(isatty(2) == 1)); }
+
+static nl_object *g_streams[3];
+static pthread_once_t g_streams_once = PTHREAD_ONCE_INIT;
+
+static nl_object *mk_stream(void *flush, void *get_line, void *put_str, void *is_tty) {
+    nl_object *s = nl_alloc_ctor(0, 4, 0);
+    nl_ctor_set(s, 0, nl_alloc_closure(flush, 1, 0));
+    nl_ctor_set(s, 1, nl_alloc_closure(get_line, 1, 0));
+    nl_ctor_set(s, 2, nl_alloc_closure(put_str, 2, 0));
+    nl_ctor_set(s, 3, nl_alloc_closure(is_tty, 1, 0));
+    nl_mark_persistent(s);
+    return s;
+}
+
+static void init_streams(void) {
+    g_streams[0] = mk_stream(stream_flush_none, stream_get_line_stdin, stream_put_none, stream_tty_stdin);
+    g_streams[1] = mk_stream(stream_flush_stdout, stream_get_line_none, stream_put_stdout, stream_tty_stdout);
+    g_streams[2] = mk_stream(stream_flush_stderr, stream_get_line_none, stream_put_stderr, stream_tty_stderr);
+}
+
+static nl_object *get_stream(int fd) {
+    pthread_once(&g_streams_once, init_streams);
+    return nl_io_result_mk_ok(g_streams[fd]);
+}
+
+nl_object *nl_io_get_stdin(nl_object *w) { (void)w; return get_stream(0); }
+nl_object *nl_io_get_stdout(nl_object *w) { (void)w; return get_stream(1); }
+nl_object *nl_io_get_stderr(nl_object *w) { (void)w; return get_stream(2); }
 
 /* ---------------------------------------------------------------- files */
 
@@ -432,21 +437,59 @@ void nl_finalize_runtime(void) {
     nl_flush_stdout();
 }
 
-int nl_main(int argc, char **argv, void *main_fn, bool takes_args, bool returns_uint32) {
-    nl_initialize_runtime(argc, argv);
-    nl_object *res;
-    if (takes_args)
-        res = ((nl_object * (*)(nl_object *, nl_object *)) main_fn)(args_list(argc, argv), nl_box(0));
-    else
-        res = ((nl_object * (*)(nl_object *)) main_fn)(nl_box(0));
+/* What the thread running `main` needs, and the exit code it leaves. */
+typedef struct {
+    int argc;
+    char **argv;
+    void *main_fn;
+    bool takes_args, returns_uint32;
     int code;
+} main_call;
+
+static void *run_main(void *arg) {
+    main_call *c = (main_call *)arg;
+    nl_object *res;
+    if (c->takes_args)
+        res = ((nl_object * (*)(nl_object *, nl_object *)) c->main_fn)(args_list(c->argc, c->argv), nl_box(0));
+    else
+        res = ((nl_object * (*)(nl_object *)) c->main_fn)(nl_box(0));
     if (nl_io_result_is_ok(res)) {
-        code = returns_uint32 ? (int)nl_unbox_uint32(nl_io_result_get_value(res)) : 0;
+        c->code = c->returns_uint32 ? (int)nl_unbox_uint32(nl_io_result_get_value(res)) : 0;
     } else {
         nl_io_result_show_error(res);
-        code = 1;
+        c->code = 1;
     }
     nl_dec(res);
+    return NULL;
+}
+
+/* `main` runs on a thread with a big stack (reserved, committed only as used),
+   as Lean's executables do: non-tail recursion over a long list or a deep
+   tree must not overflow the process's default 8 MB stack.  NL_MAIN_STACK_MB
+   overrides the size; 0 runs main on the calling thread. */
+#define NL_MAIN_STACK_MB_DEFAULT 1024
+
+static size_t main_stack_bytes(void) {
+    const char *env = getenv("NL_MAIN_STACK_MB");
+    long mb = env && *env ? strtol(env, NULL, 10) : NL_MAIN_STACK_MB_DEFAULT;
+    return mb > 0 ? (size_t)mb << 20 : 0;
+}
+
+int nl_main(int argc, char **argv, void *main_fn, bool takes_args, bool returns_uint32) {
+    nl_initialize_runtime(argc, argv);
+    main_call c = {argc, argv, main_fn, takes_args, returns_uint32, 1};
+    size_t stack = main_stack_bytes();
+    pthread_attr_t attr;
+    pthread_t th;
+    bool threaded = false;
+    if (stack && pthread_attr_init(&attr) == 0) {
+        threaded = pthread_attr_setstacksize(&attr, stack) == 0 && pthread_create(&th, &attr, run_main, &c) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (threaded)
+        pthread_join(th, NULL);
+    else  /* no thread (or none that big): run where we are */
+        run_main(&c);
     nl_finalize_runtime();
-    return code;
+    return c.code;
 }

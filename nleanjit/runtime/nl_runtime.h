@@ -548,15 +548,13 @@ void nl_internal_panic_out_of_memory(void) __attribute__((noreturn));
 /* ------------------------------------------------------------------------
  * IO.  An `IO a` action is a function taking the world token box(0) last and
  * returning an EStateM.Result: `ok a w` (tag 0) or `error e w` (tag 1), two
- * boxed fields each.  Errors are IO.Error values: `userError msg` has tag 18
- * and one field; errors from the OS are built by nl_io_error_of_errno.
+ * boxed fields each.  Errors are IO.Error values of our prelude's two
+ * constructors, as compiled code lays them out: `userError msg` (tag 0, one
+ * field) and `otherError osCode details` (tag 1, fields box(osCode) and
+ * details); errors from the OS are built by nl_io_error_of_errno.
  * ---------------------------------------------------------------------- */
+#define NL_IO_ERROR_USER 0
 #define NL_IO_ERROR_OTHER 1
-#define NL_IO_ERROR_NO_FILE 11
-#define NL_IO_ERROR_PERMISSION_DENIED 13
-#define NL_IO_ERROR_INAPPROPRIATE_TYPE 15
-#define NL_IO_ERROR_EOF 17
-#define NL_IO_ERROR_USER 18
 
 static inline nl_object *nl_io_mk_world(void) { return nl_box(0); }
 nl_object *nl_io_result_mk_ok(nl_object *v);     /* v owned */
@@ -582,6 +580,11 @@ nl_object *nl_io_eput_str(nl_object *s, nl_object *w);      /* IO.eprint */
 nl_object *nl_io_eput_str_ln(nl_object *s, nl_object *w);   /* IO.eprintln */
 nl_object *nl_io_get_line(nl_object *w);  /* stdin line with its '\n'; "" at end of input */
 nl_object *nl_io_flush_stdout(nl_object *w);
+/* IO.getStdin/getStdout/getStderr : BaseIO IO.FS.Stream -- the stream structure
+   (flush, getLine, putStr, isTty closures), persistent, built once. */
+nl_object *nl_io_get_stdin(nl_object *w);
+nl_object *nl_io_get_stdout(nl_object *w);
+nl_object *nl_io_get_stderr(nl_object *w);
 nl_object *nl_io_read_file(nl_object *path, nl_object *w);          /* IO.FS.readFile : String */
 nl_object *nl_io_read_bin_file(nl_object *path, nl_object *w);      /* IO.FS.readBinFile : ByteArray */
 nl_object *nl_io_write_file(nl_object *path, nl_object *content, nl_object *w); /* IO.FS.writeFile */
@@ -597,8 +600,10 @@ uint64_t nl_mono_nanos(void);
 /* Entry point for a compiled program.  `main_fn` is the compiled `main`:
      takes_args:     main (args : List String) -- else main takes only the world
      returns_uint32: main : IO UInt32 -- the exit code; else IO Unit (exit 0)
-   Initialises the runtime, runs main, prints "uncaught exception: <msg>" and
-   returns 1 on an error result, flushes the output and finalises. */
+   Initialises the runtime, runs main on a thread with a 1 GiB stack
+   (NL_MAIN_STACK_MB in the environment: another size; 0: the calling
+   thread), prints "uncaught exception: <msg>" and returns 1 on an error
+   result, flushes the output and finalises. */
 int nl_main(int argc, char **argv, void *main_fn, bool takes_args, bool returns_uint32);
 void nl_initialize_runtime(int argc, char **argv);
 void nl_finalize_runtime(void);

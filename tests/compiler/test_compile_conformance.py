@@ -29,6 +29,12 @@ PROGRAMS = {
                         "def main (xs : List String) : IO UInt32 := do\n"
                         "  IO.println s!\"{xs.length} {xs.headD \"\"}\"\n  pure 0\n",
                         "2 seven\n", "seven 8"),
+    # non-tail recursion a million deep: the child runs on a plain 8 MB stack, so this
+    # passes only because the runtime runs `main` on its own big-stack thread
+    "compile/deep.lean": ("compile",
+                          "def build : Nat → List Nat\n  | 0 => []\n  | n+1 => n :: build n\n\n"
+                          "def main : IO Unit := IO.println ((build 1000000).map (· + 1)).length\n",
+                          "1000000\n", "(none)"),
     "compile/noexpected.lean": ("compile", 'def main : IO Unit := IO.println "hi"\n', None, "(none)"),
     # not a kind the stage applies to: left out of the report altogether
     "run/other.lean": ("run", 'def main : IO Unit := IO.println "never run"\n', "oops\n", "(none)"),
@@ -53,10 +59,11 @@ def test_compile_stage_verdicts_on_a_tiny_corpus(tmp_path):
     report = run_stage("compile", _tiny_corpus(tmp_path), jobs=2, timeout=120)
     verdicts = {f["path"]: (f["ok"], f["message"]) for f in report["files"]}
     assert set(verdicts) == {"compile/hello.lean", "compile/wrong.lean", "compile/exit3.lean", "bench/args.lean",
-                               "compile/noexpected.lean"}
+                               "compile/deep.lean", "compile/noexpected.lean"}
     assert set(report["kinds"]) == {"bench", "compile"}
     assert verdicts["compile/hello.lean"] == (True, "")
     assert verdicts["bench/args.lean"] == (True, "")
+    assert verdicts["compile/deep.lean"] == (True, "")
     ok, message = verdicts["compile/wrong.lean"]
     assert not ok and message.startswith("run: stdout differs") and "col 1" in message
     ok, message = verdicts["compile/exit3.lean"]
@@ -80,3 +87,30 @@ def test_compile_stage_on_a_corpus_without_its_kinds_is_a_clear_error(tmp_path):
     (tmp_path / "run" / "a.lean").write_text("def main : IO Unit := pure ()\n", encoding="utf-8")
     with pytest.raises(conformance.CorpusError, match="applies to kinds bench, compile"):
         run_stage("compile", tmp_path)
+
+
+def test_leaks_stage_on_a_tiny_corpus(tmp_path):
+    """The same programs with the debug runtime: those that pass free every object."""
+    report = run_stage("leaks", _tiny_corpus(tmp_path), jobs=2, timeout=120)
+    verdicts = {f["path"]: (f["ok"], f["message"]) for f in report["files"]}
+    for path in ("compile/hello.lean", "bench/args.lean", "compile/deep.lean"):
+        assert verdicts[path] == (True, ""), path
+    ok, message = verdicts["compile/exit3.lean"]
+    assert not ok and message.startswith("run: exited with code 3")
+
+
+def test_leak_verdict_reads_the_object_report():
+    assert conformance.leak_verdict("nleanjit: live objects 0, allocations 12\n") == ""
+    assert conformance.leak_verdict("x\nnleanjit: live objects 3, allocations 12\n") == \
+        "leaks: 3 live objects at exit (12 allocations)"
+    assert conformance.leak_verdict("") == "leaks: no object report at exit"
+
+
+@pytest.mark.slow
+def test_leaks_stage_over_shared_corpus_meets_floors():
+    """Every corpus program the compile stage passes also frees everything (floors "leaks")."""
+    floors = conformance.load_floors(FLOORS, "leaks")
+    report = run_stage("leaks", SHARED_CORPUS, jobs=2, timeout=120)
+    leaking = [f"{f['path']}: {f['message']}" for f in report["files"] if f["message"].startswith("leaks")]
+    assert leaking == []
+    assert check_floors(report, floors) == []

@@ -17,17 +17,20 @@ from nleanjit.compiler.pipeline import run_pipeline
 REPORT = re.compile(r"nleanjit: live objects (-?\d+), allocations (-?\d+)")
 
 
-def run_lean(tmp_path, source, variant="debug", opt=0):
-    """Compile `main` (checker after every pass) and run it in a child process."""
+def run_lean(tmp_path, source, variant="debug", opt=0, stdin="", stderr=None):
+    """Compile `main` (checker after every pass) and run it in a child process
+    (`stderr`: a list that receives the program's stderr lines, object report removed)."""
     prog = compile_program(source, "prog.lean")
     res = run_pipeline(prog.fdecls, prog.externs, check_each=True)
     ll = tmp_path / "prog.ll"
     ll.write_text(str(emit_module(res.decls, prog.externs, report_objects=True)))
     proc = subprocess.run([sys.executable, "-m", "nleanjit.codegen.jit", str(ll), "--variant", variant,
                            "--opt", str(opt), "--main", prog.entry, "--report-objects"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, input=stdin)
     m = REPORT.search(proc.stderr)
     assert m, proc.stderr
+    if stderr is not None:
+        stderr.extend(line for line in proc.stderr.splitlines() if not REPORT.search(line))
     return proc.returncode, proc.stdout, int(m.group(1))
 
 
@@ -369,3 +372,49 @@ def test_initializers_wide_closures_bytearrays(tmp_path):
     assert out == ("init 1\ninit names\nmain\n15\n#[a]\n"
                    "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 100]\n"
                    "[7, 7, 7] [1, 7, 7, 9] 4 5\n0\n")
+
+
+STREAMS_AND_FILES = """
+def sumLines (stdin : IO.FS.Stream) (acc : Nat) : Nat → IO Nat
+  | 0 => pure acc
+  | n+1 => do
+    let line ← stdin.getLine
+    if line.isEmpty then pure acc else sumLines stdin (acc + line.trim.toNat!) n
+
+def main (args : List String) : IO UInt32 := do
+  let stdin ← IO.getStdin
+  let stdout ← IO.getStdout
+  stdout.putStrLn s!"first: {(← stdin.getLine).trim}"
+  stdout.putStr s!"total: {← sumLines stdin 0 100}\\n"
+  stdout.flush
+  (← IO.getStderr).putStrLn "to stderr"
+  let path := args.headD "missing"
+  IO.FS.writeFile path "one\\ntwo\\n"
+  IO.print (← IO.FS.readFile path)
+  IO.FS.removeFile path
+  try
+    let _ ← IO.FS.readFile path
+  catch e => IO.println s!"gone: {e}"
+  throw (IO.userError "boom")
+"""
+
+
+def test_standard_streams_files_and_uncaught_errors(tmp_path):
+    """`IO.getStdin`/`getStdout`/`getStderr` streams (their closures are the runtime's),
+    `IO.FS.readFile`/`writeFile`/`removeFile`, an OS error as the prelude's `IO.Error`
+    prints Lean's text, an uncaught `userError` ends the program with code 1."""
+    prog = compile_program(STREAMS_AND_FILES, "prog.lean")
+    path = tmp_path / "data.txt"
+    from nleanjit.codegen.driver import compile_to_executable
+    from nleanjit.compiler.frontend import entry_flags
+    exe = tmp_path / "prog"
+    compile_to_executable(prog.fdecls, prog.externs, exe, opt_level=0, variant="debug", report_objects=True,
+                          **entry_flags(prog))
+    proc = subprocess.run([str(exe), str(path)], input="hello\n1\n2\n39\n", capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1
+    assert proc.stdout == "first: hello\ntotal: 42\none\ntwo\ngone: no such file or directory (error code: 2)\n"
+    lines = proc.stderr.splitlines()
+    assert lines[:2] == ["to stderr", "uncaught exception: boom"]
+    assert REPORT.search(lines[2]).group(1) == "0"
+    assert not path.exists()
