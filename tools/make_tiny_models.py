@@ -9,7 +9,7 @@ corpus, and BPE training is deterministic for a fixed input order):
 - ``tests/model/fixtures/tiny-qwen2/``  Qwen2ForCausalLM, bf16 weights, tied, q/k/v biases
 - ``tests/model/fixtures/tiny-qwen3/``  Qwen3ForCausalLM, fp32, tied, q/k norm, head_dim != hidden/heads
 - ``tests/model/fixtures/tiny-bert/``   BertModel + sentence-transformers pooling files, WordPiece tokenizer
-- ``tests/model/fixtures/cuda-{llama,qwen3}/``  even smaller decoders (64 words) for the CUDA simulator tests
+- ``tests/model/fixtures/cuda-{llama,qwen3,bert}/``  even smaller models (64 words) for the CUDA simulator tests
 
 The default chat model (``model/default/``) is no longer made here: it is a trained model, made by
 ``tools/train_default_model.py``.  ``save_decoder(..., chat=True)`` still writes the ChatML layout.
@@ -162,13 +162,13 @@ def base_decoder_config(arch: str, model_type: str, tok: Tokenizer, **kw) -> dic
     return cfg
 
 
-def make_bert(out: Path, tok: Tokenizer, rng) -> None:
+def make_bert(out: Path, tok: Tokenizer, rng, d: int = 32, inter: int = 64, heads: int = 4) -> None:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    d, inter, V, P = 32, 64, tok.get_vocab_size(), 64
+    V, P = tok.get_vocab_size(), 64
     cfg = {"architectures": ["BertModel"], "model_type": "bert", "vocab_size": V, "hidden_size": d,
-           "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": inter,
+           "num_hidden_layers": 2, "num_attention_heads": heads, "intermediate_size": inter,
            "hidden_act": "gelu", "max_position_embeddings": P, "type_vocab_size": 2,
            "layer_norm_eps": 1e-12, "pad_token_id": 0, "position_embedding_type": "absolute",
            "torch_dtype": "float32"}
@@ -232,13 +232,16 @@ def make_cuda_fixtures() -> None:
     """The decoders of ``tests/model/test_cuda_engine.py``: shapes small enough for the CUDA simulator.
 
     The simulator runs every CUDA thread as a Python thread, so its cost is the number of threads
-    launched: the lm_head (one warp per vocabulary row) and attention (128 threads per token and
-    head) dominate.  Hence a 64-word vocabulary, hidden size 32 and few heads, while keeping what
-    the test is for: GQA, llama3 rope scaling and an untied lm_head (Llama); q/k RMSNorm, a head
-    dimension that is not hidden / heads, a tied lm_head and one KV head (Qwen3).
+    launched, and above all the warp shuffles (a barrier of 32 Python threads each): the matvec
+    kernels (one warp per output row of every linear layer and the lm_head) and attention (128
+    threads per token and head) dominate.  Hence 64 words, hidden size 16 and few heads, while
+    keeping what the test is for: GQA, llama3 rope scaling and an untied lm_head (Llama); q/k
+    RMSNorm, a head dimension that is not hidden / heads, a tied lm_head and one KV head (Qwen3);
+    biases, LayerNorm, GELU and encoder attention (BERT, with the word-level tokenizer: the test
+    passes token ids).
     """
     tok = word_tokenizer(CUDA_VOCAB)
-    small = dict(hidden_size=32, intermediate_size=64, max_position_embeddings=64)
+    small = dict(hidden_size=16, intermediate_size=32, max_position_embeddings=64)
     rng = np.random.default_rng(SEED + 11)
     cfg = base_decoder_config("LlamaForCausalLM", "llama", tok, **small, num_attention_heads=4,
                               num_key_value_heads=2, tie_word_embeddings=False,
@@ -247,8 +250,9 @@ def make_cuda_fixtures() -> None:
     save_decoder(FIXTURES / "cuda-llama", cfg, decoder_tensors(rng, cfg, False, False), tok, bf16=False)
     rng = np.random.default_rng(SEED + 13)
     cfg = base_decoder_config("Qwen3ForCausalLM", "qwen3", tok, **small, num_attention_heads=2,
-                              num_key_value_heads=1, head_dim=8, rope_theta=1000000.0)
+                              num_key_value_heads=1, head_dim=12, rope_theta=1000000.0)
     save_decoder(FIXTURES / "cuda-qwen3", cfg, decoder_tensors(rng, cfg, False, True), tok, bf16=False)
+    make_bert(FIXTURES / "cuda-bert", tok, np.random.default_rng(SEED + 14), d=16, inter=32, heads=2)
 
 
 def main(argv=None) -> int:
