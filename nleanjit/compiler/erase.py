@@ -289,6 +289,27 @@ class Eraser:
         rty = self.ir_type(self.type_of(body))
         self.decls[name] = T.FDecl(name, tuple(params), rty, self.lower(fn, body, _ret))
 
+    def compile_term(self, name: str, term: X.Expr) -> list[T.Decl]:
+        """A closed term as the function `name`: its parameters are those of the term's type
+        (an `IO` action takes the world), or one unused `obj` when it has none, so that it is
+        computed at each call rather than kept as a constant (`#eval`)."""
+        self.current = name
+        fn = _Fn(name)
+        params, body = [], term
+        for fv, bty in self._telescope(self.type_of(term)):
+            body = X.App(body, fv)
+            if self.is_irrelevant_type(bty):
+                self.values[fv.id] = T.IRRELEVANT
+            else:
+                x = fn.fresh()
+                self.values[fv.id] = x
+                params.append(T.Param(x, False, self.ir_type(bty)))
+        if not params:
+            params.append(T.Param(fn.fresh(), False, O))
+        rty = self.ir_type(self.type_of(body))
+        self.decls[name] = T.FDecl(name, tuple(params), rty, self.lower(fn, body, _ret))
+        return self.compile([])
+
     def init_action(self, name: str) -> str | None:
         """`initialize name : T ← act`: the elaborator declares `opaque name` and `def name.initFn := act`."""
         action = name + INIT_FN_SUFFIX
