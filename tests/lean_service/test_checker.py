@@ -62,7 +62,7 @@ def test_messages_use_the_repl_severity_names(checker):
 
 
 def test_sorries_carry_their_goals(checker):
-    code = ("theorem a (p q : Prop) (hp : p) (hq : q) : p ∧ q := by\n"
+    code = ("theorem a (p : Prop) (hp : p) (q : Prop) (hq : q) : p ∧ q := by\n"
             "  constructor\n  · sorry\n  · exact hq\n"
             "theorem b : 2 + 2 = 4 := sorry\n"
             "theorem c : 1 = 1 ∧ 2 = 2 := ⟨rfl, sorry⟩\n")
@@ -70,7 +70,7 @@ def test_sorries_carry_their_goals(checker):
     assert r["outcome"] == "sorry"
     sorries = r["response"]["sorries"]
     assert [(s["pos"]["line"], s["pos"]["column"]) for s in sorries] == [(3, 4), (5, 25), (6, 35)]
-    assert sorries[0]["goal"] == "case left\np : Prop\nq : Prop\nhp : p\nhq : q\n⊢ p"
+    assert sorries[0]["goal"] == "case left\np : Prop\nhp : p\nq : Prop\nhq : q\n⊢ p"
     assert sorries[1]["goal"] == "⊢ 2 + 2 = 4"
     assert sorries[2]["goal"] == "⊢ 2 = 2"  # a term sorry inside a term: the type it stands for
     assert [s["proofState"] for s in sorries] == [0, 1, 2]  # each goal saved, numbered per snippet
@@ -78,8 +78,9 @@ def test_sorries_carry_their_goals(checker):
 
 # --- tactic mode (proof states) ----------------------------------------------------------------
 
-AND_THEOREM = "theorem a (p q : Prop) (hp : p) (hq : q) : p ∧ q := by sorry"
-HYPS = "p : Prop\nq : Prop\nhp : p\nhq : q\n"
+# no two neighbouring hypotheses of one type: Lean prints those grouped (`p q : Prop`)
+AND_THEOREM = "theorem a (p : Prop) (hp : p) (q : Prop) (hq : q) : p ∧ q := by sorry"
+HYPS = "p : Prop\nhp : p\nq : Prop\nhq : q\n"
 
 
 def test_tactic_runs_on_the_goal_saved_at_a_sorry(checker):
@@ -146,13 +147,13 @@ def test_a_proof_that_uses_itself_is_not_completed(checker):
 
 
 def test_each_step_starts_from_the_saved_state_after_the_last_or_replays(checker, other_worker):
-    code = "theorem i (p q : Prop) : p → q → p ∧ q := by sorry"
+    code = "theorem i (p : Prop) (n : Nat) (q : Prop) : p → q → p ∧ q := by sorry"
     origin = ("repl", (code,), 0)
     steps = ["intro hp hq", "constructor", "exact hp", "exact hq"]
     for worker in (checker, other_worker):  # saved states (closers included) / a replay from the sorry
         worker.repl([code])
         answers = [worker.tactic(origin, steps[:i], t)["response"] for i, t in enumerate(steps)]
-        assert answers[0]["goals"] == ["p : Prop\nq : Prop\nhp : p\nhq : q\n⊢ p ∧ q"]
+        assert answers[0]["goals"] == ["p : Prop\nn : Nat\nq : Prop\nhp : p\nhq : q\n⊢ p ∧ q"]
         assert [len(a["goals"]) for a in answers] == [1, 2, 1, 0]
         assert answers[-1]["proofStatus"] == "Completed"
 

@@ -77,7 +77,7 @@ def test_proof_states_survive_the_worker_that_made_them(tight_lean_server, slow_
     s = tight_lean_server
     headers = {"X-Session-Id": "survivor"}
     status, _, cmd = s.request("POST", "/v1/lean/repl", {
-        "cmd": "theorem keep (p q : Prop) (hp : p) (hq : q) : q ∧ p := by sorry"}, headers=headers)
+        "cmd": "theorem keep (p : Prop) (hp : p) (q : Prop) (hq : q) : q ∧ p := by sorry"}, headers=headers)
     step = s.request("POST", "/v1/lean/repl", {"tactic": "constructor", "proofState": 0}, headers=headers)[2]
     assert step["proofState"] == 1 and len(step["goals"]) == 2
     restarts = s.metric("nleanjit_lean_worker_restarts_total")
@@ -87,13 +87,17 @@ def test_proof_states_survive_the_worker_that_made_them(tight_lean_server, slow_
     assert s.metric("nleanjit_lean_worker_restarts_total") == restarts + 1
     # the new worker rebuilds proof state 1 from where it came from
     step = s.request("POST", "/v1/lean/repl", {"tactic": "exact hq", "proofState": 1}, headers=headers)[2]
-    assert step["goals"] == ["case right\np : Prop\nq : Prop\nhp : p\nhq : q\n⊢ p"], step
+    assert step["goals"] == ["case right\np : Prop\nhp : p\nq : Prop\nhq : q\n⊢ p"], step
     done = s.request("POST", "/v1/lean/repl", {"tactic": "exact hp", "proofState": step["proofState"]},
                      headers=headers)[2]
     assert (done["goals"], done["proofStatus"]) == ([], "Completed")
-    # a tactic that runs past its timeout is the REPL's error, and the proof state stays usable
-    status, _, late = s.request("POST", "/v1/lean/repl", {"tactic": "exact hq", "proofState": 1, "timeout": 0.001},
+    # a tactic that runs past its timeout is the REPL's error, and the proof states stay usable
+    slow = s.request("POST", "/v1/lean/repl", {"cmd": "def f : Nat → Nat\n  | 0 => 0\n  | n+1 => f n + 1\n"
+                                                      "theorem slow : f 100000 = 100000 := by sorry"},
+                     headers=headers)[2]
+    state = slow["sorries"][0]["proofState"]
+    status, _, late = s.request("POST", "/v1/lean/repl", {"tactic": "decide", "proofState": state, "timeout": 0.5},
                                 headers=headers)
-    assert late == {"message": "Lean REPL command timed out in 0.001 seconds"}
+    assert late == {"message": "Lean REPL command timed out in 0.5 seconds"}
     again = s.request("POST", "/v1/lean/repl", {"tactic": "exact hq", "proofState": 1}, headers=headers)[2]
     assert again["goals"] == step["goals"]

@@ -62,10 +62,10 @@ def test_repl_sorry_reports_sorries(lean_server):
 def test_repl_tactic_mode(lean_server):
     s = "tactic-session"
     defs = _repl(lean_server, {"cmd": "def double (n : Nat) : Nat := n + n"}, s)
-    cmd = _repl(lean_server, {"cmd": "theorem d (p q : Prop) (hp : p) (hq : q) : p ∧ q ∧ double 2 = 4 := by\n"
+    cmd = _repl(lean_server, {"cmd": "theorem d (p : Prop) (hp : p) (q : Prop) (hq : q) : p ∧ q ∧ double 2 = 4 := by\n"
                                      "  sorry", "env": defs["env"]}, s)
     (sorry,) = cmd["sorries"]
-    hyps = "p : Prop\nq : Prop\nhp : p\nhq : q\n"
+    hyps = "p : Prop\nhp : p\nq : Prop\nhq : q\n"
     assert sorry == {"pos": {"line": 2, "column": 2}, "endPos": {"line": 2, "column": 7},
                      "goal": hyps + "⊢ p ∧ q ∧ double 2 = 4", "proofState": 0}
     split = _repl(lean_server, {"tactic": "constructor", "proofState": 0}, s)
