@@ -1610,6 +1610,15 @@ class TermElab:
             goal = self.mctx.instantiate(expected)
         return run_tactic_block(self, stx, goal)
 
+    def elab_tactic_seq(self, stx, expected):
+        """A tactic sequence in term position (the right-hand side of a tactic `match`)."""
+        from nleanjit.elab.tactics import run_nested_block
+
+        if expected is None:
+            raise ElabError(stx, "invalid tactic block, expected type must be known")
+        self.synthesize_pending()
+        return run_nested_block(self, stx, self.mctx.instantiate(expected), stx)
+
     def elab_calc(self, stx, expected):
         from nleanjit.elab.tactics.calc import elab_calc
 

@@ -94,6 +94,26 @@ class TacticState:
     def assign(self, g: Goal, value: Expr) -> None:
         self.mctx.assign(g.mvar, value)
 
+    # ------------------------------------------------------------ error recovery
+    @property
+    def recovering(self) -> bool:
+        """Whether an error may be logged and its goals admitted (Lean's `closeUsingOrAdmit`);
+        off inside `first`/`try`/`repeat`/`any_goals`, whose backtracking needs the exception."""
+        return getattr(self.te, "tactic_no_recover", 0) == 0
+
+    def report_and_admit(self, err: ElabError, goals: list[Goal]) -> None:
+        """Log `err` and close `goals` with `sorryAx _ true` (no "uses sorry" warning), or raise."""
+        if not self.recovering:
+            raise err
+        log_tactic_error(self.te, err)
+        for g in goals:
+            if not self.mctx.is_assigned(g.mvar):
+                self.admit(g)
+
+    def admit(self, g: Goal) -> None:
+        t = self.goal_type(g)
+        self.assign(g, X.mk_app(X.Const("sorryAx", (self.te.level_of_type(t),)), t, X.Const("Bool.true")))
+
     def replace_goal(self, g: Goal, new_goals: list[Goal]) -> None:
         """`g` is solved in terms of `new_goals`, which take its place (in this order)."""
         i = next((k for k, x in enumerate(self.goals) if x is g), 0)
@@ -164,12 +184,27 @@ class TacticState:
         mctx = self.mctx
         pr = Printer(self.te.env, mctx.user_names())
         lines = []
-        shown = {fv.id for fv in g.scope}
+        # consecutive hypotheses of the same type share a line (`a b : Nat`), as Lean prints them
+        group: list[str] = []
+        group_type = None
         for fv in g.scope:
             d = mctx.lctx.get(fv.id)
-            if d is None or fv.id not in shown or d.user_name.startswith("_") or fv.id in mctx.aux_fvars:
+            if d is None or d.user_name.startswith("_") or fv.id in mctx.aux_fvars:
                 continue
-            lines.append(f"{d.user_name} : {pr.pp(mctx.instantiate(d.type))}")
+            ty = pr.pp(mctx.instantiate(d.type))
+            if d.value is not None:
+                ty = f"{ty} := {pr.pp(mctx.instantiate(d.value))}"
+            if d.value is None and ty == group_type:
+                group.append(d.user_name)
+                continue
+            if group:
+                lines.append(f"{' '.join(group)} : {group_type}")
+            group, group_type = [d.user_name], (ty if d.value is None else None)
+            if d.value is not None:
+                lines.append(f"{d.user_name} : {ty}")
+                group = []
+        if group:
+            lines.append(f"{' '.join(group)} : {group_type}")
         lines.append(f"⊢ {pr.pp(self.goal_type(g))}")
         text = "\n".join(lines)
         return f"case {g.tag}\n{text}" if g.tag else text
@@ -196,6 +231,46 @@ def run_tactic_block(te, stx: Node, goal_type: Expr) -> Expr:
         mctx.scope, mctx.names = saved_scope, saved_names
 
 
+def log_tactic_error(te, err: ElabError) -> None:
+    """An error some tactic recovered from: to the REPL's collector, or the command's messages."""
+    sink = getattr(te, "tactic_error_sink", None)
+    if sink is not None:
+        sink(err)
+    else:
+        te.ctx.error(err.syntax, err.text)
+
+
+class no_recovery:
+    """`with no_recovery(te):` errors inside propagate (for backtracking combinators)."""
+
+    def __init__(self, te):
+        self.te = te
+
+    def __enter__(self):
+        self.te.tactic_no_recover = getattr(self.te, "tactic_no_recover", 0) + 1
+
+    def __exit__(self, *exc):
+        self.te.tactic_no_recover -= 1
+        return False
+
+
+def run_nested_block(te, seq, goal_type: Expr, span_stx) -> Expr:
+    """A tactic sequence standing for a term (a tactic `match` alternative's right-hand side):
+    its errors are logged and its goal admitted, as Lean's `by` blocks recover."""
+    from nleanjit.kernel.expr import Const
+
+    holder = Node("by", [seq])
+    try:
+        return run_tactic_block(te, holder, goal_type)
+    except ElabError as err:
+        if getattr(te, "tactic_no_recover", 0):
+            raise
+        if err.syntax is None:
+            err.syntax = span_stx
+        log_tactic_error(te, err)
+        return X.mk_app(Const("sorryAx", (te.level_of_type(goal_type),)), goal_type, Const("Bool.true"))
+
+
 def run_seq(st: TacticState, seq) -> None:
     items = [c for c in seq.children if type(c) is Node] if V.is_node(seq, "tactic_seq") else [seq]
     for t in items:
@@ -214,10 +289,13 @@ def run_tactic(st: TacticState, stx) -> None:
         rest = st.goals[1:]
         st.goals = [g]
         inner = next(c for c in stx.children if type(c) is Node)
-        run_seq(st, inner)
-        st.prune()
-        if st.goals:
-            raise ElabError(stx.children[0], "unsolved goals\n" + "\n\n".join(st.pp_goal(x) for x in st.goals))
+        try:
+            run_seq(st, inner)
+            st.prune()
+            if st.goals:
+                raise ElabError(stx.children[0], "unsolved goals\n" + "\n\n".join(st.pp_goal(x) for x in st.goals))
+        except ElabError as err:
+            st.report_and_admit(err, [g] + st.goals)
         st.goals = rest
         return
     if k == "tactic_paren":
@@ -226,6 +304,15 @@ def run_tactic(st: TacticState, stx) -> None:
         return
     if k in ("tactic_combinator", "tactic_block_combinator"):
         _run_combinator(st, stx)
+        return
+    if k == "match":
+        # `match x with | p => tacs`: the term `match` whose right-hand sides are tactic blocks
+        g = st.main(stx)
+        st.enter(g)
+        v = st.te.elab(stx, st.goal_type(g))
+        st.te.synthesize_pending(final=True)
+        st.assign(g, st.mctx.instantiate(v))
+        st.prune()
         return
     if k == "tactic_let":
         g = st.main(stx)
@@ -238,6 +325,9 @@ def run_tactic(st: TacticState, stx) -> None:
         fn = all_tactics().get(name)
         if fn is None:
             raise ElabError(stx, f"unsupported tactic '{name}' (not yet implemented by nleanjit's elaborator)")
+        st.prune()
+        if not st.goals and name in ("skip", "done", "trace_state"):
+            return
         g = st.main(stx)
         st.enter(g)
         fn(st, g, stx)

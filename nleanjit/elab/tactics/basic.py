@@ -371,8 +371,13 @@ def tac_exfalso(st, g, stx):
 
 
 def tac_show(st, g, stx):
-    te = st.te
+    te, mctx = st.te, st.mctx
     t = te.elab_type(_term_arg(stx))
+    saved = mctx.save()
+    if not mctx.is_def_eq(t, st.goal_type(g)):
+        # numerals and instances settled first (`show 4 = 4` for `2 + 2 = 4`)
+        mctx.restore(saved)
+        te.synthesize_pending(final=True)
     if not st.mctx.is_def_eq(t, st.goal_type(g)):
         raise ElabError(stx, f"type mismatch\n  {te.pp(t)}\nis not definitionally equal to the goal\n  {te.pp(st.goal_type(g))}")
     child = st.new_goal(st.mctx.instantiate(t), g.tag)
@@ -496,7 +501,14 @@ def tac_exists(st, g, stx):
 
 
 def run_named_combinator(st, head, stx, parts):
-    from nleanjit.elab.tactics import run_seq, run_tactic
+    from nleanjit.elab.tactics import no_recovery
+
+    with no_recovery(st.te):
+        _run_named_combinator(st, head, stx, parts)
+
+
+def _run_named_combinator(st, head, stx, parts):
+    from nleanjit.elab.tactics import run_seq
 
     mctx = st.mctx
     if head == "try":
@@ -520,7 +532,7 @@ def run_named_combinator(st, head, stx, parts):
                 mctx.restore(saved)
                 st.goals, st.closers = goals, closers
         raise last or ElabError(stx, "first: no alternative")
-    if head in ("all_goals", "any_goals"):
+    if head == "all_goals":
         goals = list(st.goals)
         new = []
         for g in goals:
@@ -530,6 +542,30 @@ def run_named_combinator(st, head, stx, parts):
             st.prune()
             new.extend(st.goals)
         st.goals = new
+        return
+    if head == "any_goals":
+        # each goal on its own: a failure keeps that goal; fails only when it failed on all
+        goals = list(st.goals)
+        new = []
+        last = None
+        succeeded = False
+        for g in goals:
+            saved, closers = mctx.save(), list(st.closers)
+            st.goals = [g]
+            try:
+                for p in parts:
+                    run_seq(st, p)
+                st.prune()
+                new.extend(st.goals)
+                succeeded = True
+            except ElabError as err:
+                last = err
+                mctx.restore(saved)
+                st.closers = closers
+                new.append(g)
+        st.goals = new
+        if not succeeded and last is not None:
+            raise last
         return
     if head in ("repeat", "iterate"):
         for _ in range(10000):
@@ -551,7 +587,20 @@ def run_named_combinator(st, head, stx, parts):
     raise ElabError(stx, f"unsupported tactic combinator '{head}'")
 
 
+def tac_done(st, g, stx):
+    st.prune()
+    if st.goals:
+        raise ElabError(stx, "unsolved goals\n" + "\n\n".join(st.pp_goal(x) for x in st.goals))
+
+
+def tac_skip(st, g, stx):
+    return None
+
+
 TACTICS = {
+    "done": tac_done,
+    "skip": tac_skip,
+    "trace_state": tac_skip,
     "exact": tac_exact,
     "refine": tac_refine,
     "intro": tac_intro,

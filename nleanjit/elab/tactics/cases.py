@@ -28,6 +28,13 @@ from nleanjit.syntax.tokens import Token
 from nleanjit.syntax.tree import Node
 
 
+NAT_CTOR_DISPLAY = False
+"""Whether new goals show `Nat.zero`/`Nat.succ n` as `0`/`n + 1`. Lean does since 4.8 (custom
+eliminators); the corpus's expected messages (`diag/inductionErrors`) were recorded before, with
+`Nat.succ n`, so we keep the constructors. Either way the terms are definitionally equal, and
+`rw [Nat.succ_eq_add_one]` finds `n + 1` too (see `eqproofs.kabstract`)."""
+
+
 def beta_all(e: Expr) -> Expr:
     """Beta-reduce every `(fun x => b) a` in `e` (motives applied in minor premises)."""
 
@@ -142,7 +149,8 @@ def eliminate(st, g, x: FVar, use_rec: bool, stx, names=None, generalizing=()) -
     mctx.names = [(n, fv) for n, fv in mctx.names if fv.id not in gone]
     for ctor in info.constructors:
         w = te.whnf(pty)
-        minor_ty = nat_display(beta_all(mctx.instantiate(w.type)))
+        minor_ty = beta_all(mctx.instantiate(w.type))
+        minor_ty = nat_display(minor_ty) if NAT_CTOR_DISPLAY else minor_ty
         m = st.new_goal(minor_ty, ctor.rpartition(".")[2])
         minors.append(m)
         pty = X.instantiate(w.body, [m.mvar])
@@ -177,7 +185,7 @@ def eliminate(st, g, x: FVar, use_rec: bool, stx, names=None, generalizing=()) -
         cur = st.goals[0]
         # Lean prints `0` and `n + 1` for the constructors of Nat
         t = st.goal_type(cur)
-        nice = nat_display(t) if "Nat.zero" in str_consts(t) or "Nat.succ" in str_consts(t) else t
+        nice = nat_display(t) if NAT_CTOR_DISPLAY and ("Nat.zero" in str_consts(t) or "Nat.succ" in str_consts(t)) else t
         if nice is not t:
             st.enter(cur)
             cur = st.change_target(cur, nice, None)
@@ -240,6 +248,10 @@ def _alt_names(alt) -> tuple[str, list]:
     if head.startswith("."):
         head = head[1:]
     return head, words[1:]
+
+
+def _arrow(stx):
+    return next((c for c in stx.children if type(c) is Token and c.text == "=>"), stx)
 
 
 def _alt_body(alt):
@@ -334,7 +346,7 @@ def tac_cases(st, g, stx, use_rec=False):
     for head in alt_map:
         if head != "_" and head not in ctor_shorts:
             a = alt_map[head][0]
-            raise ElabError(a.children[1], f"invalid alternative name '{head}', expected {', '.join(repr(c) for c in ctor_shorts)}" if len(ctor_shorts) != 1 else f"invalid alternative name '{head}', expected '{ctor_shorts[0]}'")
+            raise ElabError(a.children[1], f"invalid alternative name '{head}'")
     remaining = list(st.goals)
     solved_here = []
     for ctor, cg, _ in results:
@@ -345,11 +357,15 @@ def tac_cases(st, g, stx, use_rec=False):
         alt, _ = entry
         body = _alt_body(alt)
         st.goals = [cg]
-        if body is not None:
-            run_seq(st, body)
-        st.prune()
-        if st.goals:
-            raise ElabError(alt, "unsolved goals\n" + "\n\n".join(st.pp_goal(x) for x in st.goals))
+        try:
+            if body is not None:
+                run_seq(st, body)
+            st.prune()
+            if st.goals:
+                # Lean reports an alternative's unsolved goals at its `=>`
+                raise ElabError(_arrow(alt), "unsolved goals\n" + "\n\n".join(st.pp_goal(x) for x in st.goals))
+        except ElabError as err:
+            st.report_and_admit(err, [cg] + st.goals)
         solved_here.append(cg)
     st.goals = [x for x in remaining if x not in solved_here]
     st.prune()
@@ -782,7 +798,8 @@ def reduce_matchers_everywhere(te, e: Expr) -> Expr:
             return reduce_matchers_everywhere(te, r)
         return None
 
-    return nat_display(X.replace(e, fn))
+    r = X.replace(e, fn)
+    return nat_display(r) if NAT_CTOR_DISPLAY else r
 
 
 # ------------------------------------------------------------------ case / next
@@ -819,11 +836,14 @@ def tac_case(st, g, stx, by_tag=True):
     if names:
         _rename_inaccessible(st, target, names)
     st.goals[0].tag = ""
-    if body is not None:
-        run_seq(st, body)
-    st.prune()
-    if st.goals:
-        raise ElabError(stx, "unsolved goals\n" + "\n\n".join(st.pp_goal(x) for x in st.goals))
+    try:
+        if body is not None:
+            run_seq(st, body)
+        st.prune()
+        if st.goals:
+            raise ElabError(_arrow(stx), "unsolved goals\n" + "\n\n".join(st.pp_goal(x) for x in st.goals))
+    except ElabError as err:
+        st.report_and_admit(err, [target] + st.goals)
     st.goals = rest
 
 
