@@ -408,7 +408,7 @@ def proof_status(live: _Live) -> str:
     proof = zero_level_mvars(mctx, proof)
     expected = zero_level_mvars(mctx, mctx.mvar_type(live.root))
     try:
-        kernel = TypeChecker(mctx.env, mctx.lctx, safety=Safety.UNSAFE)
+        kernel = TypeChecker(mctx.env, _instantiated_lctx(mctx), safety=Safety.UNSAFE)
         found = kernel.check(proof)
         if not kernel.is_def_eq(found, expected):
             pp = live.te.pp
@@ -418,3 +418,16 @@ def proof_status(live: _Live) -> str:
     if X.occurs_const(proof, {"sorryAx"}):
         return "Incomplete: contains sorry"
     return "Completed"
+
+
+def _instantiated_lctx(mctx):
+    """The local context with the metavariables of its types and values replaced (the kernel
+    knows no metavariables; `a = b` was elaborated as `@Eq ?α a b`)."""
+    from nleanjit.elab.inductive import zero_level_mvars
+    from nleanjit.kernel.local_context import LocalContext
+
+    out = LocalContext()
+    for d in mctx.lctx._decls.values():
+        value = None if d.value is None else zero_level_mvars(mctx, d.value)
+        out.add(dataclasses.replace(d, type=zero_level_mvars(mctx, d.type), value=value))
+    return out

@@ -173,3 +173,27 @@ def test_tactics_see_the_namespaces_and_opens_of_their_sorry(checker):
     checker.repl([code, other])
     step = checker.tactic(("repl", (code, other), 0), [], "exact (rfl : two = 2)")["response"]
     assert step["message"].startswith("Lean error:\n") and "unknown identifier 'two'" in step["message"]
+
+
+PARITY = [
+    ("theorem a1 (n : Nat) : n + 0 = n", "rfl"),
+    ("theorem a2 (p : Prop) (hp : p) (q : Prop) (hq : q) : p ∧ q", "constructor\n· exact hp\n· exact hq"),
+    ("theorem a3 (n : Nat) : 0 + n = n", "induction n with\n| zero => rfl\n| succ k ih => rw [Nat.add_succ, ih]"),
+    ("theorem a5 (p : Prop) : p → p", "intro h\nexact h"),
+    ("theorem a6 (a b : Nat) (h : a = b) : b = a", "rw [h]"),  # hypotheses elaborated with metavariables
+    ("theorem a7 (n : Nat) : n = n + 1", "rfl"),
+    ("theorem a8 (b : Bool) : b = true ∨ b = false", "cases b\n· exact Or.inr rfl\n· exact Or.inl rfl"),
+    ("theorem a9 : 2 + 2 = 5", "decide"),
+]
+
+
+@pytest.mark.parametrize("statement, proof", PARITY, ids=[s.split()[1] for s, _ in PARITY])
+def test_a_proof_step_by_step_gets_the_verdict_of_the_whole_proof(checker, statement, proof):
+    whole = checker.check(statement + " := by\n" + "\n".join("  " + line for line in proof.split("\n")))
+    cmd = statement + " := by sorry"
+    assert checker.repl([cmd])["response"]["sorries"][0]["proofState"] == 0
+    step = checker.tactic(("repl", (cmd,), 0), [], proof)["response"]
+    assert (whole["outcome"] == "valid") == (step.get("proofStatus") == "Completed"), (whole, step)
+    if whole["outcome"] != "valid":  # the same error, positions relative to the tactic text
+        first = next(m["data"] for m in whole["response"]["messages"] if m["severity"] == "error")
+        assert step["message"].startswith("Lean error:\n<input>:") and first in step["message"]
