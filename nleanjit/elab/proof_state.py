@@ -30,7 +30,7 @@ the elaboration itself unchanged).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from nleanjit.elab.messages import ElabError, Span
 
@@ -247,7 +247,6 @@ class _Live:
     te: object
     st: object
     root: object
-    messages: list = field(default_factory=list)
 
 
 def _materialize(snap: GoalSnapshot) -> _Live:
@@ -326,6 +325,10 @@ def _run_text(live: _Live, text: str, recorder: SorryRecorder | None = None) -> 
         raise TacticFailed("maximum recursion depth has been reached") from None
     except (KE.KernelError, MetaError) as err:
         raise TacticFailed(str(err)) from None
+    except MemoryError:
+        raise  # the worker must go: its caller decides
+    except Exception as err:  # noqa: BLE001 - the edge, as for commands: a message, never a traceback
+        raise TacticFailed(f"internal error in nleanjit's elaborator: {type(err).__name__}: {err}") from None
 
 
 def _with_position(stx, text: str) -> str:
