@@ -14,7 +14,7 @@ Commands: `def`/`theorem`/`abbrev`/`instance`/`example`/`opaque`/`axiom`
 `namespace`/`section`/`end`, `open`, `variable`, `universe`, `attribute`,
 `set_option`, `mutual` (each member alone), `#check`, `#print`, `#reduce`,
 `#eval` (closed `Nat`/`Bool`/`String`/`Char` values by kernel reduction),
-`#guard_msgs` (the command it wraps, messages not compared yet).
+`#guard_msgs` (guard_msgs.py: the messages of the command it wraps against its doc comment).
 """
 
 from __future__ import annotations
@@ -111,6 +111,16 @@ class CommandElab:
             sys.setrecursionlimit(20000)
         try:
             self._dispatch(stx)
+        except Exception as err:
+            self.report_exception(err, stx)
+        finally:
+            if old < 20000:
+                sys.setrecursionlimit(old)
+
+    def report_exception(self, err: Exception, stx) -> None:
+        """Turn a failure while elaborating `stx` into Lean's message (the one edge: never a traceback)."""
+        try:
+            raise err
         except ElabError as err:
             self.error(err.syntax if err.syntax is not None else stx, err.text)
         except AutoBoundImplicit as a:
@@ -129,9 +139,6 @@ class CommandElab:
             if _DEBUG:
                 raise
             self.error(stx, f"internal error in nleanjit's elaborator: {type(err).__name__}: {err}")
-        finally:
-            if old < 20000:
-                sys.setrecursionlimit(old)
 
     def _dispatch(self, stx: Node) -> None:
         k = stx.kind
@@ -410,9 +417,7 @@ class CommandElab:
         cmd = ch[1].text if len(ch) > 1 and type(ch[1]) is Token else ""
         arg = next((c for c in ch[2:] if type(c) is Node), None)
         if cmd == "guard_msgs":
-            inner = [c for c in ch if type(c) is Node and c.kind in ("def", "theorem", "example", "hash_command", "instance", "abbrev", "inductive", "structure", "in")]
-            if inner:
-                self._dispatch(inner[-1])
+            self.elab_guard_msgs(stx)
             return
         if cmd in ("check", "check_failure", "reduce", "eval", "print", "guard", "synth"):
             self._hash_term(cmd, stx, arg)
@@ -420,6 +425,36 @@ class CommandElab:
         if cmd in ("exit", "time", "lint", "help", "print_axioms"):
             return
         raise ElabError(stx, f"unsupported command '#{cmd}' (not yet implemented by nleanjit's elaborator)")
+
+    def elab_guard_msgs(self, stx: Node) -> None:
+        """`/-- expected -/ #guard_msgs (spec)? in cmd` (guard_msgs.py): elaborate `cmd` with its
+        messages captured; when they match the doc comment only the passed-through ones are kept,
+        otherwise all of them come back with Lean's error at `#guard_msgs`."""
+        from nleanjit.elab import guard_msgs as G
+
+        ch = stx.children
+        doc = ch[0].to_source() if ch and type(ch[0]) is Node and ch[0].kind == "modifiers" else ""
+        i_in = next((i for i, c in enumerate(ch) if type(c) is Token and c.text == "in"), None)
+        inner = next((c for c in ch[i_in + 1 :] if type(c) is Node), None) if i_in is not None else None
+        spec_toks = [c.text for c in ch[:i_in] if type(c) is Token][2:] if i_in is not None else []
+        spec = G.parse_spec(spec_toks)
+        if inner is None:
+            return
+        before, self.messages = self.messages, []
+        saved_cmd = self._cmd_syntax
+        try:
+            self.elab_command(inner)
+        finally:
+            self._cmd_syntax = saved_cmd
+        produced, self.messages = self.messages, before
+        verdict = G.compare(G.docstring_text(doc), produced, spec)
+        if verdict.ok:
+            self.messages.extend(verdict.passed_through)
+        else:
+            self.messages.extend(produced)
+            toks = [c for c in ch if type(c) is Token and c.text in ("#", "guard_msgs")]
+            at = Span(toks[0].line, toks[0].col, toks[-1].line, toks[-1].col + len(toks[-1].text)) if toks else stx
+            self.error(at, verdict.failure_text)
 
     def _hash_term(self, cmd: str, stx, arg) -> None:
         from nleanjit.elab.inductive import zero_level_mvars

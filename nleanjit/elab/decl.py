@@ -69,7 +69,20 @@ def elab_definition(cmd, view: V.DeclView, name_override: str | None = None) -> 
         cmd.scopes.append(cmd.scope.with_(kind="section", header="", namespace=prefix))
         pushed_scope = True
     try:
-        _elab_main(cmd, view, name)
+        try:
+            _elab_main(cmd, view, name)
+        except Exception as err:
+            if not _recoverable(cmd, view, name, err):
+                raise
+            # Lean keeps a failed declaration (its value `sorryAx`) so later uses do not
+            # cascade into "unknown identifier": log the error, then add the header alone.
+            if _lean3_fixed_prefix_retry(cmd, view, name, err):
+                return
+            cmd.report_exception(err, view.syntax)
+            try:
+                _elab_main(cmd, view, name, sorry_value=True)
+            except Exception:
+                pass
     finally:
         if pushed_scope:
             cmd.scopes.pop()
@@ -77,7 +90,40 @@ def elab_definition(cmd, view: V.DeclView, name_override: str | None = None) -> 
             cmd.eenv.aliases.pop(a, None)
 
 
-def _elab_main(cmd, view: V.DeclView, name: str | None) -> None:
+def _recoverable(cmd, view: V.DeclView, name: str | None, err: Exception) -> bool:
+    """Whether a failed declaration is still added with a `sorryAx` value: one with a name and a
+    stated type that is not yet in the environment (the header alone must elaborate)."""
+    from nleanjit.elab.term import AutoBoundImplicit
+
+    if isinstance(err, AutoBoundImplicit) or name is None or view.kind not in ("def", "theorem", "abbrev", "instance", "opaque"):
+        return False
+    if view.type is None or not _has_value(view):
+        return False
+    return cmd.eenv.env.find(name) is None
+
+
+def _lean3_fixed_prefix_retry(cmd, view: V.DeclView, name: str | None, err: Exception) -> bool:
+    """Programs written for the first Lean 4 releases (Lean 3's equation compiler) call a
+    recursive function without the parameters before the colon (`fold r b` inside
+    `def fold (f : …) : Tree → σ → σ`). Current Lean rejects them: its recursive local has the
+    whole header type (`elabHeaders`: `mkForallFVars' xs type`). When the body fails with an
+    application type mismatch, we elaborate it once more with the name bound to the function
+    applied to those parameters; if that checks, the definition is kept (docs/ELABORATOR.md,
+    divergence 12)."""
+    if not isinstance(err, ElabError) or not err.text.startswith("application type mismatch"):
+        return False
+    if not view.binders or view.kind not in ("def", "abbrev") or name is None or cmd.eenv.env.find(name) is not None:
+        return False
+    saved = list(cmd.messages)
+    try:
+        _elab_main(cmd, view, name, fixed_prefix=True)
+        return True
+    except Exception:
+        cmd.messages[:] = saved
+        return False
+
+
+def _elab_main(cmd, view: V.DeclView, name: str | None, sorry_value: bool = False, fixed_prefix: bool = False) -> None:
     kind = view.kind
     mods = view.modifiers
     short = view.name.rpartition(".")[2] if view.name else None
@@ -104,8 +150,15 @@ def _elab_main(cmd, view: V.DeclView, name: str | None) -> None:
             mctx.aux_fvars.add(rec_fv.id)
             if name is not None and name != short:
                 mctx.push_alias(name, rec_fv)
+        fixed = None
+        if fixed_prefix and rec_fv is not None:
+            # the name means the function applied to its parameters (Lean 3's fixed prefix)
+            fixed = (mctx.push_local(short, ty, value=X.mk_app(rec_fv, *args)), X.mk_app(rec_fv, *args))
         value = None
-        if view.value is not None:
+        if sorry_value:
+            rec_fv = None
+            value = X.mk_app(Const("sorryAx", (te.level_of_type(ty),)), ty, Const("Bool.true"))
+        elif view.value is not None:
             value = te.elab(view.value, ty)
         elif view.alts is not None:
             from nleanjit.elab.match import elab_match_alts_fun
@@ -115,6 +168,10 @@ def _elab_main(cmd, view: V.DeclView, name: str | None) -> None:
             value = build_structure(te, view.syntax, ty, read_fields(view.fields), None)
         te.synthesize_pending(final=True)
         ty = mctx.instantiate(ty)
+        if fixed is not None:
+            mctx.pop_local()
+            if value is not None:
+                value = _replace_fvar(mctx.instantiate(value), fixed[0], fixed[1])
         if value is not None:
             value = mctx.instantiate(value)
             leftover = mctx.unassigned_mvars(value) + mctx.unassigned_mvars(ty)

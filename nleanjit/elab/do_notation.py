@@ -224,6 +224,8 @@ class DoElab:
             return self._bind_lifts(lifts, 0, ctx, lambda: self.seq([item] + rest, ctx, k, expected), expected)
         last = not rest and k is None
         kind = item.kind
+        if kind == "do_expr" and _assert_condition(item) is not None:
+            return self.do_assert(item, rest, ctx, k, expected)
         if kind == "do_expr":
             return self.do_expr(item, rest, ctx, k, expected, last)
         if kind == "do_let":
@@ -285,6 +287,19 @@ class DoElab:
         finally:
             self.mctx.pop_local()
         return self.bind(ctx.monad, alpha, self._block_alpha(expected), x, lam, e_stx)
+
+    def do_assert(self, item, rest, ctx, k, expected) -> Expr:
+        """`assert! c` (Lean's `doAssert`): `if c then rest else panic! "assertion violation: c"`."""
+        cond_stx = _assert_condition(item)
+        te = self.te
+
+        def fail(alpha):
+            u = te.level_of_type(alpha)
+            inst = te.new_inst_mvar(App(Const("Inhabited", (u,)), alpha), item)
+            msg = "assertion violation: " + cond_stx.to_source().strip()
+            return X.mk_app(Const("panic", (u,)), alpha, inst, X.StrLit(msg))
+
+        return self._cond([cond_stx], lambda alpha: self.seq(rest, ctx, k, expected), fail, expected, item)
 
     # --- let and reassignment
     def do_let(self, item, rest, ctx, k, expected) -> Expr:
@@ -436,8 +451,10 @@ class DoElab:
             te.synthesize_pending()
             ty = self.mctx.instantiate(te.infer(val))
             return self._match_then(ctx, target, ty, val, rest, k, expected, item, None, ctx)
+        bar = next((i for i, c in enumerate(ch) if type(c) is Token and c.text == "|"), None)
+        alt_seq = ch[bar + 1] if bar is not None and bar + 1 < len(ch) else None
         x, alpha = self.action(ctx, val_stx, None)
-        return self._bind_then(ctx, ctx, None, target, alpha, x, rest, k, expected, val_stx)
+        return self._bind_then(ctx, ctx, None, target, alpha, x, rest, k, expected, val_stx, alt_seq)
 
     def _check_mutable(self, ctx, name, stx) -> None:
         if self.mctx.lookup_local(name) is None:
@@ -903,3 +920,27 @@ def _lift_nested(item):
 
 
 __all__ = ["elab_do", "elab_do_items", "elab_do_element_term", "DoCtx"]
+
+
+def _assert_condition(item):
+    """The condition of a `do` element `assert! c`, or None. The parser reads `assert!` as a
+    function, so `assert! a == b` arrives as `(assert! a) == b`: the condition is the leftmost
+    spine with the `assert!` application replaced by its argument."""
+    e = item.children[0] if item.children else None
+
+    def strip(n):
+        if type(n) is not Node or not n.children:
+            return None
+        if n.kind == "app":
+            parts = [c for c in n.children if type(c) is not Token or c.kind == "ident"]
+            if parts and V.ident_text(parts[0]) == "assert!":
+                return parts[1] if len(parts) == 2 else None
+        if n.kind not in ("binop", "app"):
+            return None
+        first = n.children[0]
+        inner = strip(first)
+        if inner is None:
+            return None
+        return Node(n.kind, [inner] + list(n.children[1:]))
+
+    return strip(e)

@@ -65,6 +65,8 @@ class Deferred:
         self.syntax = syntax
 
 
+PANIC_MACROS = frozenset(["panic!", "unreachable!"])
+
 ARITH_OPS = {
     "+": "HAdd.hAdd", "-": "HSub.hSub", "*": "HMul.hMul", "/": "HDiv.hDiv", "%": "HMod.hMod",
     "++": "HAppend.hAppend", "^": "HPow.hPow", "&&&": "HAnd.hAnd", "|||": "HOr.hOr", "^^^": "HXor.hXor",
@@ -160,6 +162,8 @@ class TermElab:
         self.mctx = mctx
         self.resolver = InstanceResolver(self.eenv, mctx)
         self.pending: list[tuple[MVar, object]] = []
+        self.postponed_tactics: list[tuple[MVar, object, list, list]] = []
+        """`by` blocks met without an expected type: (metavariable, syntax, local scope, names)."""
         self.level_names: list[str] = list(ctx.scope.universes) + list(level_names)
         self.auto_bound = False
         self.auto_level_names = False
@@ -364,6 +368,8 @@ class TermElab:
                 continue
             if self._synth_round(True):
                 continue
+            if self._run_postponed_tactics():
+                continue
             break
         if self.pending:
             m, stx = self.pending[0]
@@ -371,6 +377,30 @@ class TermElab:
             raise ElabError(
                 stx, f"typeclass instance problem is stuck, it is often due to metavariables\n  {self.pp(goal)}"
             )
+
+    def _run_postponed_tactics(self) -> bool:
+        """Run the postponed `by` blocks in their own local scope; whether any ran."""
+        from nleanjit.elab.tactics import run_tactic_block
+
+        if not self.postponed_tactics:
+            return False
+        todo, self.postponed_tactics = self.postponed_tactics, []
+        mctx = self.mctx
+        for m, stx, scope, names in todo:
+            if mctx.is_assigned(m):
+                continue
+            goal = mctx.instantiate(mctx.mvar_type(m))
+            if type(X.get_app_fn(goal)) is MVar:
+                raise ElabError(stx, "invalid 'by' block, expected type must be known")
+            saved = mctx.scope, mctx.names
+            mctx.scope, mctx.names = list(scope), list(names)
+            try:
+                val = run_tactic_block(self, stx, goal)
+            finally:
+                mctx.scope, mctx.names = saved
+            if not mctx.is_def_eq(m, val):
+                raise ElabError(stx, "type mismatch: the tactic block's proof does not fit its place")
+        return True
 
     def settle_defaults(self) -> None:
         """Solve what can be solved, applying default instances (`0 : Nat`) when nothing else
@@ -614,6 +644,12 @@ class TermElab:
             levels = [self.elab_level(c) for c in inner[1:] if c.kind.startswith("level")]
             head = inner[0]
         name = V.ident_text(head)
+        if name in PANIC_MACROS and self.mctx.lookup_local(name) is None:
+            # `panic! msg` and `unreachable!` (Lean's macros over `panicWithPosWithDecl`)
+            f = self.const("panic")
+            if name == "unreachable!":
+                args = [Elaborated(X.StrLit("unreachable code has been reached"))] + list(args)
+            return self.apply(whole_stx, f, self.const_type(f), args, named, expected)
         if name is not None:
             over = self._overloads(V.strip_guillemets(name))
             if len(over) > 1:
@@ -1602,7 +1638,12 @@ class TermElab:
         from nleanjit.elab.tactics import run_tactic_block
 
         if expected is None:
-            raise ElabError(stx, "invalid 'by' block, expected type must be known")
+            # Lean postpones a tactic block until its type is known (the end of the term):
+            # `(by exact 42) + 1` is `?m + 1`, and the block runs once `?m : Nat` is settled
+            ty = self.mctx.new_mvar(Sort(self.mctx.new_level_mvar()))
+            m = self.mctx.new_mvar(ty)
+            self.postponed_tactics.append((m, stx, list(self.mctx.scope), list(self.mctx.names)))
+            return m
         self.synthesize_pending()
         goal = self.mctx.instantiate(expected)
         if goal.has_expr_mvar:

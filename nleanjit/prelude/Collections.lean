@@ -281,6 +281,9 @@ def String.toNat? (s : String) : Option Nat :=
   cond s.isNat (some (s.foldl (fun n c => n * 10 + (c.val - 48)) 0)) none
 
 def String.toNat! (s : String) : Nat := (String.toNat? s).getD 0
+/-- The name the first Lean 4 releases had for `toNat!` (kept for programs written for them,
+docs/ELABORATOR.md divergence 12). -/
+def String.toNat (s : String) : Nat := String.toNat! s
 
 def String.toInt? (s : String) : Option Int :=
   match s.data with

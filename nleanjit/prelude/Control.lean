@@ -249,6 +249,12 @@ inductive ForInStep (α : Type u) where
   | done : α → ForInStep α
   | yield : α → ForInStep α
 
+instance instInhabitedForInStep {α : Type u} [Inhabited α] : Inhabited (ForInStep α) := ⟨ForInStep.done default⟩
+
+/-- Lean's low-priority `Inhabited (m α)` for any monad (what `panic!` in a `do` block needs). -/
+instance (priority := low) instInhabitedOfMonad {m : Type u → Type v} {α : Type u} [Monad m] [Inhabited α] : Inhabited (m α) :=
+  ⟨pure default⟩
+
 class ForIn (m : Type u₁ → Type u₂) (ρ : Type u) (α : outParam (Type v)) where
   forIn {β : Type u₁} [Monad m] (x : ρ) (b : β) (f : α → β → m (ForInStep β)) : m β
 
