@@ -141,6 +141,9 @@ ACCEPTED = {
     "next": "example (p q : Prop) (hp : p) (hq : q) : p ∧ q := by\n  constructor\n  next => exact hp\n  next => exact hq",
     "focus": "example (p q : Prop) (hp : p) (hq : q) : p ∧ q := by\n  constructor\n  focus\n    exact hp\n  exact hq",
     "seq_focus": "example (p q : Prop) (hp : p) (hq : q) : p ∧ q := by\n  constructor <;> assumption",
+    "injection": "example (a b : Nat) (xs ys : List Nat) (h : a :: xs = b :: ys) : xs = ys := by\n  injection h with h1 h2\n  exact h2",
+    "injection_nat": "example (n : Nat) (h : 1 = n + 1) : n = 0 := by\n  injection h with h2\n  exact h2.symm",
+    "injection_clash": "example (xs : List Nat) (h : 1 :: xs = []) : False := by injection h",
     "tactic_match": "example (n : Nat) : n + 0 = n := by\n  match n with\n  | 0 => rfl\n  | k + 1 => rfl",
 }
 
@@ -176,6 +179,9 @@ REJECTED = {
     "no_goals": ("example : True := by\n  trivial\n  trivial", 3, "no goals to be proved"),
     "calc_mismatch": ("example (a b c : Nat) (h1 : a = b) (h2 : c = c) : a = c :=\n  calc a = b := h1\n    _ = c := h2", 3, "type mismatch"),
     "intro": ("example : True := by intro h", 1, "tactic 'introN' failed, insufficient number of binders"),
+    "fail": ("example : True := by\n  fail \"nope\"", 2, "nope\n⊢ True"),
+    "case_tag": ("example : True ∧ True := by\n  constructor\n  case foo => trivial", 3, "Case tag `foo` not found.\n\nHint: Available tags:\n  • `left`: "),
+    "case_tag_none": ("example : True := by\n  case foo => trivial", 2, "Case tag `foo` not found.\n\nNote: There are no cases to select."),
     "unknown_hyp": ("example (a : Nat) (h : a = 1) : a = 1 := by\n  simp at h2", 2, "unknown hypothesis 'h2'"),
 }
 

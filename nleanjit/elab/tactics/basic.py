@@ -587,6 +587,13 @@ def _run_named_combinator(st, head, stx, parts):
     raise ElabError(stx, f"unsupported tactic combinator '{head}'")
 
 
+def tac_fail(st, g, stx):
+    """`fail "msg"`: Lean's message is the text, then the goals."""
+    msg = next((c.text[1:-1] for c in V.tokens(stx) if c.kind == "str"), None) if type(stx) is Node else None
+    text = (msg if msg is not None else "failed") + "\n" + st.pp_goal(g)
+    raise ElabError(stx, text)
+
+
 def tac_done(st, g, stx):
     st.prune()
     if st.goals:
@@ -599,6 +606,9 @@ def tac_skip(st, g, stx):
 
 TACTICS = {
     "done": tac_done,
+    "fail": tac_fail,
+    "decide!": tac_decide,
+    "native_decide": tac_decide,
     "skip": tac_skip,
     "trace_state": tac_skip,
     "exact": tac_exact,

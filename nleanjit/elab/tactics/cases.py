@@ -151,7 +151,8 @@ def eliminate(st, g, x: FVar, use_rec: bool, stx, names=None, generalizing=()) -
         w = te.whnf(pty)
         minor_ty = beta_all(mctx.instantiate(w.type))
         minor_ty = nat_display(minor_ty) if NAT_CTOR_DISPLAY else minor_ty
-        m = st.new_goal(minor_ty, ctor.rpartition(".")[2])
+        short = ctor.rpartition(".")[2]
+        m = st.new_goal(minor_ty, f"{g.tag}.{short}" if g.tag else short)
         minors.append(m)
         pty = X.instantiate(w.body, [m.mvar])
     value = X.mk_app_seq(partial, [m.mvar for m in minors])
@@ -697,6 +698,91 @@ def tac_contradiction(st, g, stx):
     raise ElabError(stx, f"tactic 'contradiction' failed\n{st.pp_goal(g)}")
 
 
+def tac_injection(st, g, stx):
+    """`injection h (with a b)`: `h : C xs = C ys` gives `x₁ = y₁ …`; different constructors close the goal."""
+    te, mctx = st.te, st.mctx
+    ch = stx.children[1:]
+    term = ch[0] if ch else None
+    names = []
+    seen_with = False
+    for c in ch[1:]:
+        if type(c) is Token and c.text == "with":
+            seen_with = True
+        elif seen_with:
+            names.extend(V.ident_text(y) or "_" for y in (c.children if type(c) is Node and c.kind == "app" else [c]))
+    h = te.elab_core(term, None)
+    te.synthesize_pending(final=True)
+    h = mctx.instantiate(h)
+    ty = mctx.instantiate(te.infer(h))
+    target = st.goal_type(g)
+    clash = ctor_clash_proof(te, h, ty)
+    if clash is not None:
+        st.assign(g, X.mk_app(Const("False.elim", (te.level_of_type(target),)), target, clash))
+        return
+    f, args = X.get_app_fn_args(te.whnf(ty))
+    if not (type(f) is Const and f.name == "Eq" and len(args) == 3):
+        raise ElabError(stx, f"equality of constructor applications expected\n  {te.pp(ty)}")
+    from nleanjit.elab.tactics.eqproofs import _nat_pred
+
+    if type(args[0]) is Const and args[0].name == "Nat":
+        # `x + 1 = y + 1` (or literals): `x = y` through `Nat.pred`, without unfolding `+`
+        pa, pb = _nat_pred(args[1]), _nat_pred(args[2])
+        if pa is not None and pb is not None:
+            name = names[0] if names and names[0] != "_" else "h✝"
+            proof = EqProofs(te).congr_arg(Const("Nat.pred"), h)
+            st.add_hyp(g, name, EqProofs(te).eq(pa, pb, args[0]), proof)
+            return
+    a, b = te.whnf(args[1]), te.whnf(args[2])
+    ca, cb = _ctor_of(te, a), _ctor_of(te, b)
+    if ca is None or ca != cb or type(a) is NatLit or type(b) is NatLit:
+        raise ElabError(stx, f"equality of constructor applications expected\n  {te.pp(ty)}")
+    cinfo = te.env.get(ca)
+    fa, fb = X.get_app_args(a)[cinfo.num_params :], X.get_app_args(b)[cinfo.num_params :]
+    T = te.whnf(args[0])
+    head, targs = X.get_app_fn_args(T)
+    info = te.env.get(head.name)
+    if info.num_indices or (head.name + ".casesOn") not in te.env:
+        raise ElabError(stx, "unsupported: 'injection' on an indexed family (not yet implemented by nleanjit's elaborator)")
+    cur = g
+    k = 0
+    for i, (x, y) in enumerate(zip(fa, fb)):
+        if mctx.is_proof(x):
+            continue
+        fty = mctx.instantiate(te.infer(x))
+        if fty.has_loose_bvars:
+            continue
+        # P z := T.casesOn z (C's minor: its i-th field; the others: x itself)
+        motive = Lam("_", T, X.lift_loose_bvars(fty, 0, 1), X.DEFAULT)
+        u = te.level_of_type(fty)
+        minors = []
+        for ctor in info.constructors:
+            ci = te.env.get(ctor)
+            cty = X.instantiate_level_params(ci.type, ci.level_params, head.levels)
+            for p_ in targs:
+                cty = X.instantiate(te.whnf(cty).body, [p_])
+            fields = []
+            while True:
+                w = cty if type(cty) is Pi else te.whnf(cty)
+                if type(w) is not Pi:
+                    break
+                fields.append(w)
+                cty = w.body
+            n = len(fields)
+            body = BVar(n - 1 - i) if ctor == ca else X.lift_loose_bvars(x, 0, n)
+            for fw in reversed(fields):
+                body = Lam(fw.name, fw.type, body, X.DEFAULT)
+            minors.append(body)
+        proj = Lam("z", T, X.mk_app_seq(Const(head.name + ".casesOn", (u,) + tuple(head.levels)),
+                                        [X.lift_loose_bvars(p_, 0, 1) for p_ in targs] + [X.lift_loose_bvars(motive, 0, 1), BVar(0)]
+                                        + [X.lift_loose_bvars(m_, 0, 1) for m_ in minors]), X.DEFAULT)
+        eq_ty = EqProofs(te).eq(x, y, fty)
+        proof = EqProofs(te).congr_arg(proj, h)
+        name = names[k] if k < len(names) and names[k] != "_" else "h✝"
+        k += 1
+        st.enter(cur)
+        cur = st.add_hyp(cur, name, eq_ty, proof)
+
+
 # ------------------------------------------------------------------ split
 def tac_split(st, g, stx):
     te, mctx = st.te, st.mctx
@@ -821,13 +907,9 @@ def tac_case(st, g, stx, by_tag=True):
             words.append(c.text)
     if by_tag:
         tag, names = (words[0] if words else "_"), words[1:]
-        target = None
-        for cand in st.goals:
-            if tag == "_" or cand.tag == tag or cand.tag.endswith("." + tag) or cand.tag.startswith(tag + "."):
-                target = cand
-                break
+        target = _find_tagged(st.goals, tag)
         if target is None:
-            raise ElabError(stx, f"Case tag '{tag}' not found.\n\nAvailable tags: {', '.join(repr(x.tag) for x in st.goals if x.tag) or 'none'}")
+            raise ElabError(stx, case_tag_not_found(tag, [x.tag for x in st.goals if x.tag]))
     else:
         target = st.main(stx)
         names = words
@@ -845,6 +927,31 @@ def tac_case(st, g, stx, by_tag=True):
     except ElabError as err:
         st.report_and_admit(err, [target] + st.goals)
     st.goals = rest
+
+
+def _find_tagged(goals, tag: str):
+    """Lean's order: the exact tag, then a tag ending in `.tag`, then one starting with `tag.`."""
+    if tag == "_":
+        return goals[0] if goals else None
+    for test in (lambda t: t == tag, lambda t: t.endswith("." + tag), lambda t: t.startswith(tag + ".")):
+        for cand in goals:
+            if cand.tag and test(cand.tag):
+                return cand
+    return None
+
+
+def case_tag_not_found(tag: str, tags: list[str]) -> str:
+    """Lean's message, with its hint rendering each replacement as struck-out then underlined text."""
+    head = f"Case tag `{tag}` not found.\n\n"
+    if not tags:
+        return head + "Note: There are no cases to select."
+
+    def diff(new: str) -> str:
+        return "".join(c + "\u0335" for c in tag) + "".join(c + "\u0332" for c in new)
+
+    if len(tags) == 1:
+        return head + f"Hint: The only available case tag is `{tags[0]}`.\n  {diff(tags[0])}"
+    return head + "Hint: Available tags:\n" + "\n".join(f"  • `{t}`: {diff(t)}" for t in tags)
 
 
 def _rename_inaccessible(st, g, names):
@@ -866,6 +973,7 @@ TACTICS = {
     "rintro": tac_rintro,
     "subst": tac_subst,
     "contradiction": tac_contradiction,
+    "injection": tac_injection,
     "split": tac_split,
     "case": tac_case,
     "case'": tac_case,
