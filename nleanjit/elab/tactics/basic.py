@@ -589,7 +589,9 @@ def _run_named_combinator(st, head, stx, parts):
 
 def tac_fail(st, g, stx):
     """`fail "msg"`: Lean's message is the text, then the goals."""
-    msg = next((c.text[1:-1] for c in V.tokens(stx) if c.kind == "str"), None) if type(stx) is Node else None
+    lits = [c for c in stx.children[1:] if type(c) is Node and c.kind == "lit"]
+    strs = [t for t in (lits[0].children if lits else []) if type(t) is Token and t.kind == "str"]
+    msg = strs[0].text[1:-1] if strs else None
     text = (msg if msg is not None else "failed") + "\n" + st.pp_goal(g)
     raise ElabError(stx, text)
 
