@@ -19,11 +19,16 @@ error that is not a Lean message (timeout, memory limit, crash).
 - **Cancellation.**  A handler that is cancelled (its client went away) cancels
   its jobs' futures: waiting jobs are dropped when a worker reaches them, and a
   running job's worker is killed and replaced, which frees it at once.
+- **Affinity.**  A job may carry a home key (the REPL session): it goes to the
+  worker that ran the key's last job when that worker is idle, since it holds
+  the session's elaborated environments and proof states; otherwise any worker
+  takes it (and rebuilds what it needs), so affinity never makes a job wait.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import multiprocessing
 import time
@@ -63,6 +68,55 @@ class _Job:
     message: tuple
     timeout: float
     future: asyncio.Future
+    home_key: str | None = None
+    home: int | None = None
+    """The worker that ran ``home_key``'s last job: it takes this job first while idle."""
+
+
+class _JobQueue:
+    """Waiting jobs in arrival order, taken by worker loops; a job with a home goes to that
+    worker if it is idle, and to any worker otherwise."""
+
+    def __init__(self, size: int):
+        self._jobs: collections.deque[_Job] = collections.deque()
+        self._wake = [asyncio.Event() for _ in range(size)]
+        self._idle = [False] * size
+
+    def put(self, job: _Job) -> None:
+        self._jobs.append(job)
+        for event in self._wake:
+            event.set()
+
+    async def get(self, i: int) -> _Job:
+        while True:
+            job = self._take(i)
+            if job is not None:
+                return job
+            self._wake[i].clear()
+            self._idle[i] = True
+            try:
+                await self._wake[i].wait()
+            finally:
+                self._idle[i] = False
+
+    def _take(self, i: int) -> _Job | None:
+        chosen = next((k for k, job in enumerate(self._jobs) if job.home == i), None)
+        if chosen is None:
+            chosen = next((k for k, job in enumerate(self._jobs)
+                           if job.home is None or not self._idle[job.home]), None)
+        if chosen is None:
+            return None
+        job = self._jobs[chosen]
+        del self._jobs[chosen]
+        return job
+
+    def drain(self) -> list[_Job]:
+        jobs = list(self._jobs)
+        self._jobs.clear()
+        return jobs
+
+    def __len__(self) -> int:
+        return len(self._jobs)
 
 
 class _Worker:
@@ -149,7 +203,8 @@ class CheckerPool:
         self.waiting = 0  # jobs submitted and not yet taken by a worker
         self.busy = 0
         self.restarts = 0
-        self._queue: asyncio.Queue | None = None
+        self._queue: _JobQueue | None = None
+        self._homes: collections.OrderedDict[str, int] = collections.OrderedDict()  # home key → worker
         self._tasks: list[asyncio.Task] = []
         self._workers: list = []
         self._ctx = None
@@ -166,7 +221,7 @@ class CheckerPool:
         self._start_loops()
 
     def _start_loops(self) -> None:
-        self._queue = asyncio.Queue()
+        self._queue = _JobQueue(self.size)
         self.ready = asyncio.Event()
         self._workers = [None] * self.size
         self._tasks = [asyncio.create_task(self._serve(i), name=f"lean-worker-{i}")
@@ -186,15 +241,16 @@ class CheckerPool:
                 w.stop()
         self._workers = []
         if self._queue is not None:
-            while not self._queue.empty():
-                job = self._queue.get_nowait()
+            for job in self._queue.drain():
                 if not job.future.done():
                     job.future.set_exception(PoolStopped("the server is shutting down"))
 
     # --- submitting --------------------------------------------------------------------
 
-    def submit_many(self, messages: list[tuple], timeout: float) -> list[asyncio.Future]:
-        """Queue jobs together (a batch is admitted whole or refused whole)."""
+    def submit_many(self, messages: list[tuple], timeout: float, home_key: str | None = None
+                    ) -> list[asyncio.Future]:
+        """Queue jobs together (a batch is admitted whole or refused whole); ``home_key``: see
+        the module docstring (Affinity)."""
         if self._queue is None:
             raise PoolStopped("the Lean checker is not running")
         room = self.max_queue + max(0, self.size - self.busy) - self.waiting
@@ -204,7 +260,7 @@ class CheckerPool:
         futures = []
         for m in messages:
             fut = loop.create_future()
-            self._queue.put_nowait(_Job(m, timeout, fut))
+            self._queue.put(_Job(m, timeout, fut, home_key, self._homes.get(home_key) if home_key else None))
             futures.append(fut)
         self.waiting += len(messages)
         return futures
@@ -240,7 +296,7 @@ class CheckerPool:
     async def _serve(self, i: int) -> None:
         worker = await self._try_spawn(i)  # warm before the first job
         while True:
-            job = await self._queue.get()
+            job = await self._queue.get(i)
             self.waiting -= 1
             if job.future.done():  # cancelled while it waited
                 continue
@@ -259,6 +315,8 @@ class CheckerPool:
                 raise
             finally:
                 self.busy -= 1
+            if job.home_key is not None:
+                self._set_home(job.home_key, i if keep else None)
             if not keep:
                 worker.kill()
                 self._workers[i] = None
@@ -268,6 +326,13 @@ class CheckerPool:
                 job.future.set_result(result)
             if self.metrics is not None and result is not None:
                 self.metrics.observe_snippet(result)
+
+    def _set_home(self, key: str, i: int | None) -> None:
+        self._homes.pop(key, None)
+        if i is not None:
+            self._homes[key] = i
+            while len(self._homes) > 4096:
+                self._homes.popitem(last=False)
 
     async def _try_spawn(self, i: int):
         try:

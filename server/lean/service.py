@@ -219,7 +219,7 @@ class LeanService:
             raise LeanError("give \"cmd\" (a Lean command), optionally with \"env\", or \"tactic\" "
                             "with \"proofState\"")
         chain = self.sessions.chain(session, body["cmd"], body["env"])
-        r = await self._one(("repl", list(chain)), body["timeout"])
+        r = await self._one(("repl", list(chain)), body["timeout"], session)
         env = self.sessions.add(session, chain)
         response = {**r.response, "env": env}
         self._number_sorries(session, response, ("repl", tuple(chain)))
@@ -232,7 +232,7 @@ class LeanService:
         if body["cmd"] is not None:
             raise LeanError("give either \"cmd\" or \"tactic\", not both")
         origin, done = self.sessions.proof_state(session, body["proofState"])
-        r = await self._one(("tactic", origin, list(done), body["tactic"]), body["timeout"])
+        r = await self._one(("tactic", origin, list(done), body["tactic"]), body["timeout"], session)
         if "message" in r.response:
             raise LeanError(r.response["message"])
         out = {"proofState": self.sessions.add_proof_state(session, origin, done + (body["tactic"],))}
@@ -248,11 +248,13 @@ class LeanService:
                 sorry["proofState"] = (None if session is None else
                                        self.sessions.add_proof_state(session, origin_prefix + (k,)))
 
-    async def _one(self, job: tuple, timeout: float) -> SnippetResult:
-        """One worker job for the REPL; errors that are not Lean's come back as ``LeanError``."""
+    async def _one(self, job: tuple, timeout: float, session: str) -> SnippetResult:
+        """One worker job for the REPL, preferably on the worker that ran the session's last one
+        (it holds its environments and proof states); errors that are not Lean's come back as
+        ``LeanError``."""
         self._check_timeout(timeout)
         try:
-            (fut,) = self.pool.submit_many([job], timeout)
+            (fut,) = self.pool.submit_many([job], timeout, home_key=session)
         except QueueFull as exc:
             raise errors.queue_full(exc.retry_after_s) from None
         except PoolStopped as exc:

@@ -120,3 +120,23 @@ def test_worker_handle_turns_memory_errors_into_a_limit_and_exits():
     # the elaborator caught it and made a message: still a limit, and the worker goes
     assert handle(Exhausted(), ("repl", ["x"])) == (
         {"error": "Lean REPL memory limit exceeded", "outcome": "limit"}, True)
+
+
+def test_a_session_goes_back_to_its_worker_while_it_is_idle_and_never_waits_for_it():
+    async def scenario():
+        pool = FakePool(2, max_queue=8)
+        await pool.start()
+        await asyncio.wait_for(pool.ready.wait(), 5)
+        first = await pool.submit_many([("repl", "ok")], 5, home_key="s")[0]
+        again = [await pool.submit_many([("repl", "ok")], 5, home_key="s")[0] for _ in range(6)]
+        # while its worker is busy, a job of the session runs on the other one at once
+        hang = pool.submit_many([("repl", "hang")], 0.5, home_key="s")[0]
+        await asyncio.sleep(0.05)
+        elsewhere = await asyncio.wait_for(pool.submit_many([("repl", "ok")], 5, home_key="s")[0], 0.3)
+        timed_out = await hang
+        await pool.stop()
+        return first, again, elsewhere, timed_out
+
+    first, again, elsewhere, timed_out = run(scenario())
+    assert {r.worker for r in again} == {first.worker}
+    assert elsewhere.worker != first.worker and timed_out.outcome == "timeout"
