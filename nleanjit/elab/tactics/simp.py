@@ -84,18 +84,33 @@ class Simplifier:
 
     # ------------------------------------------------------------ rules
     def _index(self, r: SimpRule) -> None:
+        # a global lemma's key depends only on its statement: computed once per environment
+        cache = self.te.eenv.__dict__.setdefault("_simp_rule_keys", {}) if r.const is not None else None
+        if cache is not None and (r.const, r.symm) in cache:
+            hit = cache[(r.const, r.symm)]
+            if hit is not None:
+                r.key, r.perm = hit
+                self.rules_by_key.setdefault(r.key, []).append(r)
+            return
+        indexed = self._index_uncached(r)
+        if cache is not None:
+            cache[(r.const, r.symm)] = (r.key, r.perm) if indexed else None
+
+    def _index_uncached(self, r: SimpRule) -> bool:
         saved = self.mctx.save()
         try:
             opened = self._open(r)
+            if opened is not None:
+                lhs, rhs = self.mctx.instantiate(opened[0]), self.mctx.instantiate(opened[1])
         except Exception:
             opened = None
         self.mctx.restore(saved)
         if opened is None:
-            return
-        lhs, rhs, _, _ = opened
-        r.key = _key(self.mctx.instantiate(lhs))
-        r.perm = _is_perm(self.mctx.instantiate(lhs), self.mctx.instantiate(rhs))
+            return False
+        r.key = _key(lhs)
+        r.perm = _is_perm(lhs, rhs)
         self.rules_by_key.setdefault(r.key, []).append(r)
+        return True
 
     def _open(self, r: SimpRule):
         """(lhs, rhs, proof of lhs = rhs, created metavariables) with fresh metavariables."""
