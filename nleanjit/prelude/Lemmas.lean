@@ -186,3 +186,6 @@ theorem eq_false_of_ne_true' {b : Bool} : ¬(b = true) → b = false := Bool.cas
   propext ⟨eq_false_of_ne_true', fun h h' => Bool.false_ne_true (Eq.trans (Eq.symm h) h')⟩
 @[simp] theorem Bool.not_eq_false (b : Bool) : (¬(b = false)) = (b = true) :=
   propext ⟨Bool.casesOn (motive := fun b => ¬(b = false) → b = true) b (fun h => False.elim (h rfl)) (fun _ => rfl), fun h h' => Bool.false_ne_true (Eq.trans (Eq.symm h') h)⟩
+theorem forall_congr {α : Sort u} {p q : α → Prop} (h : ∀ a, p a = q a) : (∀ a, p a) = (∀ a, q a) :=
+  let e : p = q := funext (f := p) (g := q) h
+  Eq.subst (motive := fun (r : α → Prop) => (∀ a, p a) = (∀ a, r a)) e rfl

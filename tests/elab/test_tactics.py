@@ -107,6 +107,8 @@ ACCEPTED = {
     "simp_list": "example (x : Nat) (xs : List Nat) : (x :: xs).length = xs.length + 1 := by simp",
     "simp_file_lemma": "def f (n : Nat) := n + 1\n@[simp] theorem f_eq (n : Nat) : f n = n + 1 := rfl\nexample : f 2 = 3 := by simp",
     "simp_unfold": "def g (n : Nat) := n * 2\nexample : g 3 = 6 := by simp [g]",
+    "simp_forall": "example (f : Nat → Nat) (h : ∀ x, f x = x) : ∀ y, f y + 0 = y := by simp [h]",
+    "simp_fun": "example (xs : List Nat) : List.map (fun x => x + 0) xs = List.map (fun x => x) xs := by simp",
     "simp_if": "example (n : Nat) : (if n + 1 = 0 then 5 else 7) = 7 := by simp",
     "decide": "example : 7 * 6 = 42 := by decide",
     "decide_bool": "example : (true && !false) = true := by decide",
@@ -256,3 +258,29 @@ def test_run_tactic_text_reports_parse_errors_and_sorry():
     assert new.solved and [(m.severity, m.text) for m in msgs] == [("warning", "declaration uses 'sorry'")]
     new, msgs = run_tactic_text(ps, "frobnicate")
     assert new is None and "frobnicate" in msgs[0].text
+
+
+def test_odd_tactic_text_never_raises():
+    """Random sequences of tactic fragments (well-formed or not): messages, never an exception
+    or an internal error."""
+    import random
+
+    src = (
+        "theorem a (n m : Nat) (xs : List Nat) (h : n = m) (p q : Prop) (hp : p) (hpq : p ∧ q) (hor : p ∨ q) :\n"
+        "    n + 0 = m ∧ xs.length + 0 = xs.length := by\n  sorry\n"
+    )
+    _, states = check_with_proof_states(src, "f.lean")
+    frags = [
+        "rfl", "simp", "simp at *", "simp [h]", "rw [h]", "rw [← h] at hp", "intro x", "constructor", "cases hpq",
+        "cases hor", "cases n", "induction xs with | nil => simp | cons x xs ih => simp", "exact hp", "refine ⟨?_, ?_⟩",
+        "decide", "contradiction", "split", "obtain ⟨a, b⟩ := hpq", "rcases hor with h1 | h2", "subst h", "injection h",
+        "calc n + 0 = n := rfl", "have k : n = n := rfl", "all_goals simp", "any_goals rfl", "repeat constructor",
+        "first | rfl | simp", "· simp", "case left => simp", "<;> simp", "exists 1", "(", "⟨", "|", "=>", "at", "[",
+        "_", ":=", "match n with | 0 => rfl | _ => rfl", "simpa using h", "unfold", "change n = m ∧ _", "done", "fail",
+    ]
+    rng = random.Random(5)
+    for _ in range(60):
+        text = rng.choice(["\n", "; ", " "]).join(rng.choice(frags) for _ in range(rng.randint(1, 4)))
+        new, msgs = run_tactic_text(states[0], text)
+        assert new is not None or any(m.severity == "error" for m in msgs), text
+        assert not any("internal error" in m.text for m in msgs), (text, [m.text for m in msgs])

@@ -176,6 +176,8 @@ class Simplifier:
     def _congr(self, e: Expr) -> tuple[Expr, Expr | None]:
         if type(e) is Pi:
             return self._congr_arrow(e)
+        if type(e) is Lam:
+            return self._congr_binder(e)
         if type(e) is not App:
             return e, None
         f, args = X.get_app_fn_args(e)
@@ -197,9 +199,44 @@ class Simplifier:
             left, right = App(left, a), App(right, a2)
         return right, proof
 
+    def _congr_binder(self, e: Expr) -> tuple[Expr, Expr | None]:
+        """Under `∀ x, p x` (a proposition) and `fun x => b`: the body over a new local, then
+        `forall_congr`/`funext` (Lean's binder congruence)."""
+        te, mctx = self.te, self.mctx
+        if e.has_loose_bvars or self.depth > 64:
+            return e, None
+        if type(e) is Pi and not _is_prop_type(te, e):
+            return e, None
+        fv = mctx.push_local(e.name, e.type, e.info)
+        try:
+            body = X.instantiate(e.body, [fv])
+            b2, hb = self.simp(body)
+            if hb is None and b2 == body:
+                return e, None
+            new = type(e)(e.name, e.type, X.abstract(mctx.instantiate(b2), [fv]), e.info)
+            if hb is None:
+                return new, None
+            h_fun = mctx.mk_lambda([fv], hb)
+            u = te.level_of_type(e.type)
+            if type(e) is Pi:
+                p = Lam(e.name, e.type, e.body, X.DEFAULT)
+                q = Lam(e.name, e.type, new.body, X.DEFAULT)
+                return new, X.mk_app(Const("forall_congr", (u,)), e.type, p, q, h_fun)
+            # funext {α} {β : α → Sort v} {f g} (h : ∀ x, f x = g x) : f = g
+            body_ty = mctx.instantiate(te.infer(body))
+            v = te.level_of_type(body_ty)
+            beta = Lam(e.name, e.type, X.abstract(body_ty, [fv]), X.DEFAULT)
+            return new, X.mk_app(Const("funext", (u, v)), e.type, beta, e, new, h_fun)
+        except (ValueError, ElabError):
+            return e, None
+        finally:
+            mctx.pop_local(1)
+
     def _congr_arrow(self, e: Pi) -> tuple[Expr, Expr | None]:
         """`p → q` between propositions: both sides (Lean's `implies_congr`)."""
-        if X.has_loose_bvar(e.body, 0) or e.has_loose_bvars:
+        if X.has_loose_bvar(e.body, 0):
+            return self._congr_binder(e)
+        if e.has_loose_bvars:
             return e, None
         q = X.lower_loose_bvars(e.body, 0, 1)
         if not (_is_prop_type(self.te, e.type) and _is_prop_type(self.te, q)):
@@ -264,6 +301,8 @@ class Simplifier:
 
     def _skip_arg(self, a: Expr) -> bool:
         """Proofs, types and functions are not simplified (Lean's congruence skips them too)."""
+        if type(a) is Lam:
+            return False  # simplified under the binder (`funext`)
         try:
             if self.mctx.is_proof(a):
                 return True
