@@ -146,6 +146,14 @@ ACCEPTED = {
     "injection": "example (a b : Nat) (xs ys : List Nat) (h : a :: xs = b :: ys) : xs = ys := by\n  injection h with h1 h2\n  exact h2",
     "injection_nat": "example (n : Nat) (h : 1 = n + 1) : n = 0 := by\n  injection h with h2\n  exact h2.symm",
     "injection_clash": "example (xs : List Nat) (h : 1 :: xs = []) : False := by injection h",
+    "intro_pattern": 'example (p q : Prop) : p ∧ q → q ∧ p := by\n  intro ⟨hp, hq⟩\n  exact ⟨hq, hp⟩',
+    "revert": 'example (n : Nat) (h : n = 1) : n + 0 = 1 := by\n  revert h\n  intro h2\n  simp [h2]',
+    "specialize": 'example (p : Prop) (h : ∀ n : Nat, n = n → p) : p := by\n  specialize h 0 rfl\n  exact h',
+    "right": 'example (p q : Prop) (hq : q) : p ∨ q := by\n  right\n  exact hq',
+    "by_cases": 'example (n : Nat) : n = 0 ∨ n ≠ 0 := by\n  by_cases h : n = 0\n  · left; exact h\n  · right; exact h',
+    "clear": 'example (a b : Nat) (h : a = b) (c : Nat) : a = b := by\n  clear c\n  exact h',
+    "generalize": 'example (n : Nat) : n + 1 = 1 + n := by\n  generalize hm : n + 1 = m\n  rw [Nat.add_comm] at hm\n  exact hm.symm',
+    "rename_i": 'example (p q : Prop) (h : p ∧ q) : q := by\n  cases h\n  rename_i a b\n  exact b',
     "tactic_match": "example (n : Nat) : n + 0 = n := by\n  match n with\n  | 0 => rfl\n  | k + 1 => rfl",
 }
 

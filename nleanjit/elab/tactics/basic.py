@@ -1,5 +1,7 @@
-"""The basic tactics: `rfl`, `exact`, `intro`/`intros`, `apply`/`refine`, `constructor`,
-`decide`, `trivial`, `assumption`, `exfalso`, `show`, `have`, `sorry`/`admit`.
+"""The basic tactics: `rfl`, `exact`, `intro`/`intros` (with patterns), `apply`/`refine`,
+`constructor`, `left`/`right`, `decide`, `trivial`, `assumption`, `exfalso`, `show`, `have`/`let`,
+`exists`, `by_cases`, `generalize`, `clear`, `revert`, `specialize`, `rename_i`, `sorry`/`admit`,
+`done`, `skip`, `fail`, and the named combinators (`try`, `first`, `repeat`, `all_goals`, `any_goals`).
 
 In: the tactic state, the main goal, the tactic's syntax. Out: the goal
 assigned (possibly to a term with new goals), the new goals appended in
@@ -111,13 +113,19 @@ def _intro1(st, g, name, stx, pattern=None):
     if type(w) is not Pi:
         # `¬p` unfolds to `p → False`
         raise ElabError(stx, f"tactic 'introN' failed, insufficient number of binders\n{st.pp_goal(g)}")
+    if pattern is not None:
+        name = None
     nm = name if name not in (None, "_") else (w.name + "✝" if not w.name.endswith("✝") else w.name)
     fv = mctx.push_local(nm, w.type, X.DEFAULT)
     child = st.new_goal(X.instantiate(w.body, [fv]), g.tag)
     st.closers.append((g.mvar, [fv], child.mvar))
     st.goals = [child] + [x for x in st.goals if x is not g]
     if pattern is not None:
-        raise ElabError(pattern, "unsupported: patterns in 'intro' (not yet implemented by nleanjit's elaborator)")
+        # `intro ⟨a, b⟩`: introduce, then destructure as `rcases` does
+        from nleanjit.elab.tactics.cases import destruct_with_pattern
+
+        st.enter(child)
+        destruct_with_pattern(st, child, fv, pattern, stx)
 
 
 def tac_intros(st, g, stx):
@@ -596,6 +604,159 @@ def tac_fail(st, g, stx):
     raise ElabError(stx, text)
 
 
+def _hyp_names(stx) -> list:
+    out = []
+    for c in stx.children[1:]:
+        for x in (c.children if type(c) is Node and c.kind == "app" else [c]):
+            n = x.text if type(x) is Token else V.ident_text(x)
+            if n is not None:
+                out.append((n, x))
+    return out
+
+
+def tac_clear(st, g, stx):
+    for n, x in _hyp_names(stx):
+        g = st.main(stx)
+        fv = st.find_hyp(g, n)
+        if fv is None:
+            raise ElabError(x, f"unknown hypothesis '{n}'")
+        mctx = st.mctx
+        if fv.id in X.free_fvar_ids(st.goal_type(g)) or any(
+            fv.id in X.free_fvar_ids(mctx.instantiate(mctx.local_decl(h).type)) for h in g.scope if h.id != fv.id
+        ):
+            raise ElabError(x, f"tactic 'clear' failed, variable '{n}' depends on other variables or the goal")
+        st.clear_hyp(g, fv)
+
+
+def tac_revert(st, g, stx):
+    """`revert x`: the goal becomes `∀ x, goal` (with the hypotheses that depend on `x`)."""
+    mctx = st.mctx
+    for n, x in reversed(_hyp_names(stx)):
+        g = st.main(stx)
+        st.enter(g)
+        fv = st.find_hyp(g, n)
+        if fv is None:
+            raise ElabError(x, f"unknown hypothesis '{n}'")
+        i = next(k for k, h in enumerate(g.scope) if h.id == fv.id)
+        deps = [fv]
+        for h in g.scope[i + 1 :]:
+            if h.id in mctx.aux_fvars:
+                continue
+            d = mctx.local_decl(h)
+            if X.free_fvar_ids(mctx.instantiate(d.type)) & {y.id for y in deps}:
+                deps.append(h)
+        gone = {y.id for y in deps}
+        new_t = mctx.mk_pi(deps, st.goal_type(g))
+        mctx.scope = [h for h in g.scope if h.id not in gone]
+        mctx.names = [(nm, h) for nm, h in g.names if h.id not in gone]
+        child = st.new_goal(new_t, g.tag)
+        st.assign(g, X.mk_app_seq(child.mvar, deps))
+        st.replace_goal(g, [child])
+
+
+def tac_specialize(st, g, stx):
+    """`specialize h a b`: `h` replaced by `h a b`."""
+    te, mctx = st.te, st.mctx
+    term = _term_arg(stx)
+    head = term
+    while type(head) is Node and head.kind == "app":
+        head = head.children[0]
+    n = V.ident_text(head) if type(head) is Node else (head.text if type(head) is Token else None)
+    fv = st.find_hyp(g, n) if n else None
+    if fv is None:
+        raise ElabError(stx, "'specialize' requires a term of the form `h x_1 .. x_n` where `h` appears in the local context")
+    v = te.elab_core(term, None)
+    te.synthesize_pending(final=True)
+    v = mctx.instantiate(v)
+    st.change_hyp(g, fv, mctx.instantiate(te.infer(v)), v)
+
+
+def tac_rename_i(st, g, stx):
+    from nleanjit.elab.tactics.cases import _rename_inaccessible
+
+    names = [n for n, _ in _hyp_names(stx)]
+    _rename_inaccessible(st, g, names)
+
+
+def tac_left_right(st, g, stx, which):
+    te = st.te
+    gt = te.whnf(st.goal_type(g))
+    head = X.get_app_fn(gt)
+    info = te.env.find(head.name) if type(head) is Const else None
+    name = "left" if which == 0 else "right"
+    if type(info) is not InductiveInfo or len(info.constructors) != 2:
+        raise ElabError(stx, f"tactic '{name}' failed, target is not an inductive datatype with two constructors\n{st.pp_goal(g)}")
+    _apply_term(st, g, Const(info.constructors[which], head.levels), stx, stx)
+
+
+def tac_by_cases(st, g, stx):
+    """`by_cases h : p`: goals `pos` (h : p) and `neg` (h : ¬p), through `dite` on `Decidable p`."""
+    te, mctx = st.te, st.mctx
+    ch = stx.children[1:]
+    name = "h"
+    prop_stx = None
+    for i, c in enumerate(ch):
+        if type(c) is Token and c.text == ":":
+            prev = ch[i - 1] if i > 0 else None
+            name = (prev.text if type(prev) is Token else V.ident_text(prev)) or "h"
+            prop_stx = ch[i + 1] if i + 1 < len(ch) else None
+    if prop_stx is None:
+        prop_stx = next((c for c in ch if type(c) is Node), None)
+    p = te.elab_type(prop_stx)
+    te.synthesize_pending(final=True)
+    p = mctx.instantiate(p)
+    inst = te.resolver.synth(App(Const("Decidable"), p))
+    if inst is None:
+        raise ElabError(stx, f"failed to synthesize\n  Decidable {te.pp(p)}")
+    target = st.goal_type(g)
+    u = te.level_of_type(target)
+    branches = []
+    for tag, hty in (("pos", p), ("neg", App(Const("Not"), p))):
+        st.enter(g)
+        h = mctx.push_local(name, hty)
+        child = st.new_goal(target, tag)
+        lam_goal = mctx.new_mvar(Pi(name, hty, X.lift_loose_bvars(target, 0, 1), X.DEFAULT), "opaque")
+        st.closers.append((lam_goal, [h], child.mvar))
+        branches.append((lam_goal, child))
+    st.assign(g, X.mk_app(Const("dite", (u,)), target, p, inst, branches[0][0], branches[1][0]))
+    st.replace_goal(g, [branches[0][1], branches[1][1]])
+
+
+def tac_generalize(st, g, stx):
+    """`generalize h : e = x` (or `generalize e = x`): `e` in the goal becomes a new local `x`."""
+    from nleanjit.elab.tactics.eqproofs import EqProofs, kabstract
+
+    te, mctx = st.te, st.mctx
+    ch = stx.children[1:]
+    hname = None
+    rest = list(ch)
+    if len(rest) >= 2 and type(rest[1]) is Token and rest[1].text == ":":
+        hname = rest[0].text if type(rest[0]) is Token else V.ident_text(rest[0])
+        rest = rest[2:]
+    eq = next((c for c in rest if type(c) is Node), None)
+    if eq is None or eq.kind != "binop" or V.first_text(eq.children[1]) != "=":
+        raise ElabError(stx, "generalize: expected `e = x`")
+    e = te.elab_core(eq.children[0], None)
+    te.synthesize_pending(final=True)
+    e = mctx.instantiate(e)
+    xname = V.ident_text(eq.children[2]) or "x"
+    target = st.goal_type(g)
+    ty = mctx.instantiate(te.infer(e))
+    body = kabstract(mctx, target, e)
+    st.enter(g)
+    x = mctx.push_local(xname, ty)
+    fvars = [x]
+    if hname is not None:
+        hfv = mctx.push_local(hname, EqProofs(te).eq(e, x, ty))
+        fvars.append(hfv)
+    child = st.new_goal(X.instantiate1(body, x), g.tag)
+    holder = mctx.new_mvar(mctx.mk_pi(fvars, st.goal_type(child)), "opaque")
+    st.closers.append((holder, fvars, child.mvar))
+    args = [e] + ([EqProofs(te).refl(e, ty)] if hname is not None else [])
+    st.assign(g, X.mk_app_seq(holder, args))
+    st.replace_goal(g, [child])
+
+
 def tac_done(st, g, stx):
     st.prune()
     if st.goals:
@@ -608,6 +769,14 @@ def tac_skip(st, g, stx):
 
 TACTICS = {
     "done": tac_done,
+    "clear": tac_clear,
+    "revert": tac_revert,
+    "specialize": tac_specialize,
+    "rename_i": tac_rename_i,
+    "left": lambda st, g, stx: tac_left_right(st, g, stx, 0),
+    "right": lambda st, g, stx: tac_left_right(st, g, stx, 1),
+    "by_cases": tac_by_cases,
+    "generalize": tac_generalize,
     "fail": tac_fail,
     "decide!": tac_decide,
     "native_decide": tac_decide,
