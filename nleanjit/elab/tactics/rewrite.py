@@ -393,7 +393,7 @@ def _reduce_matchers(te, e: Expr) -> tuple[Expr, bool]:
         idx = info.major_idx
         if idx >= len(args):
             return e, True
-        major = te.whnf(args[idx])
+        major = _constructor_form(te, args[idx])
         mf = X.get_app_fn(major)
         if not (type(major) is NatLit or (type(mf) is Const and type(te.env.find(mf.name)) is ConstructorInfo)):
             return e, True
@@ -404,6 +404,17 @@ def _reduce_matchers(te, e: Expr) -> tuple[Expr, bool]:
             return e, True
         e = red
     return e, False
+
+
+def _constructor_form(te, e: Expr) -> Expr:
+    """`e` as a constructor application when it is one after whnf; `n + 1` becomes
+    `Nat.succ n` (not the unfolded `Nat.succ (Nat.rec n … 0)` whnf gives)."""
+    from nleanjit.elab.tactics.eqproofs import _nat_pred
+
+    pred = _nat_pred(e)
+    if pred is not None:
+        return App(Const("Nat.succ"), pred)
+    return te.whnf(e)
 
 
 def _fold_recursive_calls(te, e: Expr, f: Const, info, val: Expr, n_lams: int) -> Expr:
