@@ -154,6 +154,8 @@ ACCEPTED = {
     "clear": 'example (a b : Nat) (h : a = b) (c : Nat) : a = b := by\n  clear c\n  exact h',
     "generalize": 'example (n : Nat) : n + 1 = 1 + n := by\n  generalize hm : n + 1 = m\n  rw [Nat.add_comm] at hm\n  exact hm.symm',
     "rename_i": 'example (p q : Prop) (h : p ∧ q) : q := by\n  cases h\n  rename_i a b\n  exact b',
+    "brace_block": "example (p : Prop) (hp : p) : p ∧ True := by {\n  constructor\n  exact hp\n  simp\n}",
+    "simp_true": "example : True := by simp",
     "tactic_match": "example (n : Nat) : n + 0 = n := by\n  match n with\n  | 0 => rfl\n  | k + 1 => rfl",
 }
 

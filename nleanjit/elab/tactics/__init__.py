@@ -298,6 +298,11 @@ def run_tactic(st: TacticState, stx) -> None:
             st.report_and_admit(err, [g] + st.goals)
         st.goals = rest
         return
+    if k == "tactic_block":  # `{ tac₁; tac₂ }`: Lean's bracketed sequence
+        inner = next((c for c in stx.children if type(c) is Node), None)
+        if inner is not None:
+            run_seq(st, inner)
+        return
     if k == "tactic_paren":
         inner = next(c for c in stx.children if type(c) is Node)
         run_seq(st, inner)
