@@ -109,6 +109,7 @@ ACCEPTED = {
     "simp_unfold": "def g (n : Nat) := n * 2\nexample : g 3 = 6 := by simp [g]",
     "simp_forall": "example (f : Nat → Nat) (h : ∀ x, f x = x) : ∀ y, f y + 0 = y := by simp [h]",
     "simp_fun": "example (xs : List Nat) : List.map (fun x => x + 0) xs = List.map (fun x => x) xs := by simp",
+    "simp_partial_app": "axiom f : Nat → Nat → Nat\naxiom g : Nat → Nat → Nat\nexample (h : f 1 = g 1) (x : Nat) : f 1 x = g 1 x := by simp [h]",
     "simp_if": "example (n : Nat) : (if n + 1 = 0 then 5 else 7) = 7 := by simp",
     "decide": "example : 7 * 6 = 42 := by decide",
     "decide_bool": "example : (true && !false) = true := by decide",

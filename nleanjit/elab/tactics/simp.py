@@ -324,6 +324,24 @@ class Simplifier:
             if r is not None:
                 self._tick()
                 return r[0], r[1], True
+        # a rule about a partial application (`f a = g` rewriting `f a x`): through `congrFun`
+        f, args = X.get_app_fn_args(e)
+        for k in range(len(args) - 1, 0, -1):
+            prefix = X.mk_app_seq(f, args[:k])
+            for rule in self.rules_by_key.get(_key(prefix), []):
+                r = self._try_rule(rule, prefix)
+                if r is None:
+                    continue
+                new_f, proof = r
+                try:
+                    left, right = prefix, new_f
+                    for a in args[k:]:
+                        proof = self.ep.congr(left, right, proof, a, a, None)
+                        left, right = App(left, a), App(right, a)
+                except (ValueError, ElabError):
+                    continue
+                self._tick()
+                return right, proof, True
         f = X.get_app_fn(e)
         if type(f) is Const and f.name in self.unfold:
             u = unfold_app(self.te, e, f.name, force=False)
