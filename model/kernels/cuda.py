@@ -33,11 +33,14 @@ Launch geometry, in short (each kernel's docstring has the details):
   maps query head ``h`` to KV head ``h // (H // KVH)``.
 
 Numba's simulator has no warp shuffles; :func:`_install_simulator_shuffles` adds them (each
-warp exchanges values through a per-warp barrier), so the simulator runs exactly this code.
+warp exchanges values through a per-warp barrier), so the simulator runs this code; only the
+warp sum and max, the bulk of the simulated time, take a shortcut there: the same butterfly in
+the same float32 order after one barrier instead of five (same bits, checked by a test).
 """
 from __future__ import annotations
 
 import math
+import operator
 import threading
 
 import numpy as np
@@ -87,6 +90,12 @@ def _install_simulator_shuffles() -> None:
     lock = threading.Lock()
 
     def exchange(value, source_lane):
+        slots, lanes, lane = deposit(value)
+        src = source_lane(lane)
+        return slots[src] if 0 <= src < lanes else value
+
+    def deposit(value):
+        """Publish this lane's value; after the warp's barrier, return (the warp's values, lanes, lane)."""
         thread = threading.current_thread()
         manager = thread._manager
         warp, lane = divmod(thread.thread_id, WARP)
@@ -105,9 +114,23 @@ def _install_simulator_shuffles() -> None:
         slots = buffers[r % 2]
         slots[lane] = value
         barrier.wait()
-        src = source_lane(lane)
-        return slots[src] if 0 <= src < lanes else value
+        return slots, lanes, lane
 
+    def butterfly(value, combine):
+        # lane l's value after the rounds m = 16, 8, 4, 2, 1 of ``v = combine(v, shfl_xor(v, m))``,
+        # where a source lane past a partial warp's end gives the lane its own value (as above)
+        slots, lanes, lane = deposit(value)
+
+        def after(l, k):
+            if k == 0:
+                return slots[l]
+            src = l ^ (32 >> k)
+            mine = after(l, k - 1)
+            return combine(mine, after(src, k - 1) if src < lanes else mine)
+        return after(lane, 5)
+
+    global _simulated_butterfly
+    _simulated_butterfly = butterfly
     kernelapi.FakeCUDAModule.shfl_xor_sync = lambda self, mask, value, m: exchange(value, lambda l: l ^ m)
     kernelapi.FakeCUDAModule.shfl_down_sync = lambda self, mask, value, d: exchange(value, lambda l: l + d)
     kernelapi.FakeCUDAModule.shfl_up_sync = lambda self, mask, value, d: exchange(value, lambda l: l - d)
@@ -147,7 +170,7 @@ def _unpack_int8(word, i):
 
 
 @cuda.jit(device=True, inline="always")
-def _warp_sum(v):
+def _warp_sum_by_shuffles(v):
     """Butterfly sum over the 32 lanes; every lane gets the total."""
     off = 16
     while off > 0:
@@ -157,12 +180,28 @@ def _warp_sum(v):
 
 
 @cuda.jit(device=True, inline="always")
-def _warp_max(v):
+def _warp_max_by_shuffles(v):
     off = 16
     while off > 0:
         v = max(v, cuda.shfl_xor_sync(FULL_MASK, v, off))
         off >>= 1
     return v
+
+
+if SIMULATOR:
+    # In the simulator a shuffle is a barrier of 32 Python threads, and the five of a butterfly
+    # were most of the simulated time.  These do the same butterfly, in the same float32 order
+    # (so the same bits; tests/model/test_cuda_kernels.py checks it), after one barrier.
+    @cuda.jit(device=True)
+    def _warp_sum(v):
+        return _simulated_butterfly(v, operator.add)
+
+    @cuda.jit(device=True)
+    def _warp_max(v):
+        return _simulated_butterfly(v, max)
+else:
+    _warp_sum = _warp_sum_by_shuffles
+    _warp_max = _warp_max_by_shuffles
 
 
 @cuda.jit(device=True, inline="always")

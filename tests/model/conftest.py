@@ -1,6 +1,7 @@
 """Shared fixtures for the engine tests: the tiny models, loaded once per session and dtype."""
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -48,3 +49,15 @@ def fixtures_dir():
 @pytest.fixture
 def chat_engine():
     return load_engine(str(model.default_chat_model_path()), "fp32")
+
+
+@pytest.fixture(scope="session")
+def simulator_verdicts(request):
+    """``"module:case" -> None | traceback`` for every simulated CUDA case selected in this session.
+
+    All of them run in one child process with the CUDA simulator on (see cuda_simulator.py).
+    """
+    spec = importlib.util.spec_from_file_location("cuda_simulator", Path(__file__).parent / "cuda_simulator.py")
+    sim = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sim)
+    return sim.run_in_simulator(sim.selected_cases(request.session))

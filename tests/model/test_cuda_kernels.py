@@ -1,9 +1,9 @@
 """Every CUDA kernel (``model.kernels.cuda``) against the NumPy reference, in Numba's CUDA simulator.
 
 The simulator must be switched on before ``numba.cuda`` is first imported, and other tests in the
-same pytest process use the real ``numba.cuda`` (PTX compilation), so the cases run in one child
-process: this file run as a script with ``NUMBA_ENABLE_CUDASIM=1``.  The pytest side asks the
-child for the cases selected in this session and turns each one's verdict into a test.
+same pytest process use the real ``numba.cuda`` (PTX compilation), so the cases run in the
+session's one simulator child (``cuda_simulator.py``, shared with ``test_cuda_engine.py``), which
+runs the cases selected in this session; each one's verdict becomes a test.
 
 Shapes are tiny (the simulator runs every CUDA thread as a Python thread) but chosen to reach
 every code path: a partial last warp of output rows, an input dimension that ends in a partly
@@ -12,13 +12,6 @@ k-slice, rows longer than a block, more keys than one attention tile, grouped-qu
 a scrambled paged block table.
 """
 from __future__ import annotations
-
-import json
-import os
-import subprocess
-import sys
-import traceback
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -158,6 +151,31 @@ def case_softmax_argmax():
     assert got.tolist() == np.argmax(x, axis=1).tolist() == [int(np.argmax(x[0])), 100, 0]
 
 
+def case_warp_reductions_match_shuffles():
+    # the simulator's one-barrier warp sum / max (model.kernels.cuda) against the butterfly of
+    # shuffles that the GPU runs: the same bits, full warps and a partial last warp
+    global cuda     # the simulator gives a kernel its fake ``cuda`` through the module's globals
+    from numba import cuda
+    from model.kernels import cuda as K
+
+    @cuda.jit
+    def both(x, out):
+        i = cuda.threadIdx.x
+        out[0, i] = K._warp_sum(x[i])
+        out[1, i] = K._warp_sum_by_shuffles(x[i])
+        out[2, i] = K._warp_max(x[i])
+        out[3, i] = K._warp_max_by_shuffles(x[i])
+
+    x = _f32(_rng(11), 80) * np.float32(1e3)
+    out = cuda.to_device(np.zeros((4, 80), np.float32))
+    both[1, 80](cuda.to_device(x), out)
+    got = out.copy_to_host()
+    np.testing.assert_array_equal(got[0], got[1])
+    np.testing.assert_array_equal(got[2], got[3])
+    _close(got[0, :32], np.full(32, x[:32].sum(dtype=np.float64)), rtol=1e-5, atol=1e-2)
+    assert (got[2, :32] == x[:32].max()).all()
+
+
 def case_rope():
     from numba import cuda
     from model.kernels import cuda as K
@@ -253,6 +271,7 @@ CASES = {
     "layernorm": case_layernorm,
     "add_silu_gelu": case_add_silu_gelu,
     "softmax_argmax": case_softmax_argmax,
+    "warp_reductions_match_shuffles": case_warp_reductions_match_shuffles,
     "rope": case_rope,
     # grouped-query heads (4 over 2), two sequences, prefill-like and decode-like queries
     "paged_attention_gqa": _paged_case((6, 9), ((0, 4), (0, 5), (1, 0), (1, 8)), heads=4, kvh=2),
@@ -263,39 +282,7 @@ CASES = {
 }
 
 
-def run_cases(names) -> dict[str, str | None]:
-    """Run cases in this process (which must have the simulator on): name -> None or the traceback."""
-    from model.kernels import cuda as K
-    assert K.SIMULATOR, "run the cases with NUMBA_ENABLE_CUDASIM=1"
-    verdicts = {}
-    for name in names:
-        try:
-            CASES[name]()
-            verdicts[name] = None
-        except Exception:
-            verdicts[name] = traceback.format_exc()
-    return verdicts
-
-
 # ---------------------------------------------------------------- the pytest side
-
-def run_in_simulator(script: Path, names, timeout: int = 900) -> dict[str, str | None]:
-    """Run ``script`` (which prints a JSON verdict map on its last line) in a simulator child."""
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    proc = subprocess.run([sys.executable, str(script), *names], env=env, capture_output=True,
-                          text=True, timeout=timeout, cwd=Path(__file__).resolve().parents[2])
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"simulator child failed (rc {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return json.loads(lines[-1])
-
-
-@pytest.fixture(scope="module")
-def verdicts(request):
-    selected = [item.callspec.params["case"] for item in request.session.items
-                if item.module is request.module and hasattr(item, "callspec")]
-    return run_in_simulator(Path(__file__), selected or list(CASES))
-
 
 # attention simulates thousands of warp shuffles: seconds each, so these are marked slow
 SLOW_CASES = {"paged_attention_gqa", "paged_attention_two_key_tiles", "encoder_attention"}
@@ -303,13 +290,7 @@ SLOW_CASES = {"paged_attention_gqa", "paged_attention_two_key_tiles", "encoder_a
 
 @pytest.mark.parametrize("case", [pytest.param(name, marks=pytest.mark.slow) if name in SLOW_CASES
                                   else name for name in CASES])
-def test_kernel_matches_reference_in_simulator(case, verdicts):
-    failure = verdicts[case]
+def test_kernel_matches_reference_in_simulator(case, simulator_verdicts):
+    failure = simulator_verdicts[f"test_cuda_kernels:{case}"]
     assert failure is None, failure
 
-
-if __name__ == "__main__":
-    # the simulator's block manager polls its threads while holding the GIL: a short switch
-    # interval hands the GIL to the simulated threads sooner (about 2x faster here)
-    sys.setswitchinterval(1e-4)
-    print(json.dumps(run_cases(sys.argv[1:] or list(CASES))))
