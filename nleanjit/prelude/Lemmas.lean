@@ -189,3 +189,10 @@ theorem eq_false_of_ne_true' {b : Bool} : ¬(b = true) → b = false := Bool.cas
 theorem forall_congr {α : Sort u} {p q : α → Prop} (h : ∀ a, p a = q a) : (∀ a, p a) = (∀ a, q a) :=
   let e : p = q := funext (f := p) (g := q) h
   Eq.subst (motive := fun (r : α → Prop) => (∀ a, p a) = (∀ a, r a)) e rfl
+@[simp] theorem gt_iff_lt {α : Type u} [LT α] {a b : α} : a > b ↔ b < a := ⟨fun h => h, fun h => h⟩
+@[simp] theorem ge_iff_le {α : Type u} [LE α] {a b : α} : a ≥ b ↔ b ≤ a := ⟨fun h => h, fun h => h⟩
+attribute [simp] Nat.zero_lt_succ
+@[simp] theorem Nat.lt_add_one (n : Nat) : n < n + 1 := Nat.lt_succ_self n
+@[simp] theorem Nat.zero_lt_add_one (n : Nat) : 0 < n + 1 := Nat.zero_lt_succ n
+@[simp] theorem Nat.succ_pos (n : Nat) : 0 < Nat.succ n := Nat.zero_lt_succ n
+@[simp] theorem Nat.not_lt_zero (n : Nat) : ¬n < 0 := fun h => Nat.not_succ_le_zero n h
