@@ -536,8 +536,44 @@ def _is_perm(lhs: Expr, rhs: Expr) -> bool:
 
 
 def _term_lt(a: Expr, b: Expr) -> bool:
-    sa, sb = str(a), str(b)
-    return (len(sa), sa) < (len(sb), sb)
+    """The order of ordered rewriting (as Lean's `acLt`): fewer nodes first; the same head:
+    arguments compared left to right; atoms by kind and name (locals in declaration order)."""
+    return _term_cmp(a, b) < 0
+
+
+def _weight(e: Expr) -> int:
+    if type(e) is App:
+        return _weight(e.fn) + _weight(e.arg)
+    if type(e) in (Lam, Pi):
+        return 1 + _weight(e.type) + _weight(e.body)
+    return 1
+
+
+def _atom_key(e: Expr):
+    t = type(e)
+    if t is FVar:
+        return (0, int("".join(ch for ch in e.id if ch.isdigit()) or 0), e.id)
+    if t is Const:
+        return (1, 0, e.name)
+    if t is NatLit:
+        return (2, e.value, "")
+    return (3, 0, str(e))
+
+
+def _term_cmp(a: Expr, b: Expr) -> int:
+    wa, wb = _weight(a), _weight(b)
+    if wa != wb:
+        return -1 if wa < wb else 1
+    fa, aa = X.get_app_fn_args(a)
+    fb, ab = X.get_app_fn_args(b)
+    ka, kb = _atom_key(fa), _atom_key(fb)
+    if ka != kb:
+        return -1 if ka < kb else 1
+    for x, y in zip(aa, ab):
+        c = _term_cmp(x, y)
+        if c:
+            return c
+    return (len(aa) > len(ab)) - (len(aa) < len(ab))
 
 
 # ------------------------------------------------------------------ the tactic
