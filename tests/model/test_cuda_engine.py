@@ -88,6 +88,7 @@ CASES = {
 
 # ---------------------------------------------------------------- the pytest side
 
+@pytest.mark.slow       # about a minute of simulated threads on two quiet cores
 @pytest.mark.parametrize("case", list(CASES))
 def test_cuda_backend_matches_cpu_in_simulator(case, simulator_verdicts):
     failure = simulator_verdicts[f"test_cuda_engine:{case}"]
