@@ -340,6 +340,7 @@ register_stage(
 
 COMPILE_KINDS = ("bench", "compile")
 RUN_TIMEOUT_S = 25.0  # the compiled program's own deadline, under the harness's per-file one
+DEBUG_RUN_SLOWDOWN = 4  # the leaks stage's debug runtime: one malloc per object, counted
 RUN_OPT_LEVEL = 2
 
 
@@ -357,7 +358,7 @@ def _prepare_compile() -> None:
 CHILD_STACK_BYTES = 8 << 20  # the usual default: the runtime runs `main` on its own big-stack thread
 
 
-def _limit_child() -> None:
+def _limit_child(run_timeout: float = RUN_TIMEOUT_S) -> None:
     # Lean's own suite runs its benchmarks under `ulimit -s unlimited`; our executables
     # must not need it (deep non-tail recursion runs on the runtime's main thread), so
     # the child gets a plain 8 MB stack whatever the harness's own limit is.
@@ -368,7 +369,7 @@ def _limit_child() -> None:
     resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
     # A CPU-time backstop: if the harness kills this worker at its own deadline, the
     # program is not left spinning on the machine.
-    cpu = int(RUN_TIMEOUT_S) + 5
+    cpu = int(run_timeout) + 5
     _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if hard == resource.RLIM_INFINITY or hard > cpu:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
@@ -410,6 +411,7 @@ def _run_native(entry: CorpusEntry, leaks: bool) -> Outcome:
     from nleanjit.codegen.driver import compile_to_executable
     from nleanjit.compiler.frontend import FrontendError, compile_program, entry_flags
 
+    run_timeout = RUN_TIMEOUT_S * (DEBUG_RUN_SLOWDOWN if leaks else 1)
     expected_rel = entry.column("expected")
     if expected_rel in ("-", ""):
         return Outcome(False, "no expected output in the manifest")
@@ -435,10 +437,10 @@ def _run_native(entry: CorpusEntry, leaks: bool) -> Outcome:
         except Exception as e:
             return Outcome(False, f"back end: {type(e).__name__}: {e}")
         try:
-            done = subprocess.run([str(exe), *args], capture_output=True, timeout=RUN_TIMEOUT_S,
-                                  preexec_fn=_limit_child, cwd=tmp)
+            done = subprocess.run([str(exe), *args], capture_output=True, timeout=run_timeout,
+                                  preexec_fn=lambda: _limit_child(run_timeout), cwd=tmp)
         except subprocess.TimeoutExpired:
-            return Outcome(False, f"run: timeout after {RUN_TIMEOUT_S:g} s")
+            return Outcome(False, f"run: timeout after {run_timeout:g} s")
     out = done.stdout.decode("utf-8", errors="replace")
     if done.returncode != 0:
         why = _death_message(done.returncode).replace("crash: worker", "run:")

@@ -270,11 +270,12 @@ class Eraser:
         info = self.env.find(self._impl_name(name))
         if self.init_action(name):
             return self._compile_initialized(name)
-        if not isinstance(info, DefinitionInfo):
+        if not isinstance(info, DefinitionInfo) and not self.opaque_value(name):
             raise Unsupported(f"'{name}' (it has no executable definition)", name)
         self.decls[name] = T.FDecl(name, (), TO, T.Unreachable())  # placeholder: recursion
         fn = _Fn(name)
-        value = X.instantiate_level_params(info.value, info.level_params, [LEVEL_ONE] * len(info.level_params))
+        raw = info.value if isinstance(info, DefinitionInfo) else info.val
+        value = X.instantiate_level_params(raw, info.level_params, [LEVEL_ONE] * len(info.level_params))
         ty = X.instantiate_level_params(info.type, info.level_params, [LEVEL_ONE] * len(info.level_params))
         params, body = [], value
         tele = self._telescope(ty)
@@ -309,6 +310,13 @@ class Eraser:
         rty = self.ir_type(self.type_of(body))
         self.decls[name] = T.FDecl(name, tuple(params), rty, self.lower(fn, body, _ret))
         return self.compile([])
+
+    def opaque_value(self, name: str) -> bool:
+        """Lean compiles an `opaque c : T := v` without `@[extern]` from `v`; an extern our
+        runtime lacks stays an error (the prelude's values of IO primitives are stand-ins)."""
+        info = self.env.find(name)
+        return (isinstance(info, OpaqueInfo) and info.val is not None and not info.is_unsafe
+                and name not in prelude_extern_symbols() and not self.eenv.has_attribute("extern", name))
 
     def init_action(self, name: str) -> str | None:
         """`initialize name : T ← act`: the elaborator declares `opaque name` and `def name.initFn := act`."""
@@ -560,7 +568,8 @@ class Eraser:
     def lower_call(self, fn: _Fn, name: str, args: list[X.Expr], ty: X.Expr, k: Kont) -> T.FnBody:
         info = self.env.find(name)
         target = self._impl_name(name)
-        if not isinstance(self.env.find(target), DefinitionInfo) and not self.init_action(name):
+        if (not isinstance(self.env.find(target), DefinitionInfo) and not self.init_action(name)
+                and not self.opaque_value(name)):
             kind = type(info).__name__.replace("Info", "").lower()
             raise Unsupported(f"'{name}' ({kind} without an executable definition)", fn.name)
         relevant = self.arity(name)

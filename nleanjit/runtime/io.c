@@ -434,6 +434,9 @@ nl_object *nl_io_init_value(nl_object *r) {
 
 void nl_finalize_runtime(void) {
     nl_task_manager_finalize();
+#ifdef NLEANJIT_DEBUG
+    nl_release_persistent_refs(); /* so that the live count reaches zero */
+#endif
     nl_flush_stdout();
 }
 

@@ -204,8 +204,13 @@ static inline bool nl_is_exclusive_obj(nl_object *o) { return !nl_is_scalar(o) &
    call before publishing a value to another thread (Task.spawn does it). */
 void nl_mark_mt(nl_object *o);
 /* Marks `o` (borrowed) and everything reachable persistent (rc = 0): used for
-   closed terms built once at start-up.  They leave the live-object count. */
+   closed terms built once at start-up.  They leave the live-object count.
+   A ref becomes persistent but what it holds does not (it changes, and is
+   freed when replaced); it is marked multi-threaded instead. */
 void nl_mark_persistent(nl_object *o);
+/* What persistent refs hold is freed (the refs then hold box(0)); the debug
+   runtime calls it at exit. */
+void nl_release_persistent_refs(void);
 
 /* ------------------------------------------------------------------------
  * Constructors

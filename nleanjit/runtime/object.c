@@ -280,6 +280,14 @@ void nl_mark_mt(nl_object *o) {
     nl_obj_stack_free(&todo);
 }
 
+/* Persistent references (an `initialize x : IO.Ref T ← …`): the ref is never
+   freed, but what it holds changes and keeps its own count, so `set` frees the
+   old value.  They are recorded so that the debug runtime can release what
+   they hold at exit (`nl_release_persistent_refs`): a program that frees
+   everything then ends with zero live objects. */
+static nl_obj_stack g_persistent_refs;
+static pthread_mutex_t g_persistent_refs_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void nl_mark_persistent(nl_object *o) {
     if (nl_is_scalar(o) || o->rc == 0) return;
     nl_obj_stack todo = {0};
@@ -289,9 +297,25 @@ void nl_mark_persistent(nl_object *o) {
         if (nl_is_scalar(x) || x->rc == 0) continue;
         x->rc = 0;
         COUNT_PERSISTENT();
+        if (x->tag == NL_TAG_REF) { /* any thread may use it: its value gets atomic counts */
+            nl_mark_mt(((nl_ref_object *)x)->value);
+            pthread_mutex_lock(&g_persistent_refs_lock);
+            nl_obj_stack_push(&g_persistent_refs, x);
+            pthread_mutex_unlock(&g_persistent_refs_lock);
+            continue;
+        }
         push_children(x, &todo);
     }
     nl_obj_stack_free(&todo);
+}
+
+void nl_release_persistent_refs(void) {
+    pthread_mutex_lock(&g_persistent_refs_lock);
+    for (size_t i = 0; i < g_persistent_refs.size; i++)
+        nl_dec(nl_st_ref_swap(g_persistent_refs.items[i], nl_box(0)));
+    nl_obj_stack_free(&g_persistent_refs);
+    g_persistent_refs = (nl_obj_stack){0};
+    pthread_mutex_unlock(&g_persistent_refs_lock);
 }
 
 /* ---------------------------------------------------------------- ctors */
@@ -389,8 +413,8 @@ nl_object *nl_st_ref_mk(nl_object *v) {
 /* Refs shared across threads are guarded by a lock: Lean uses an atomic
    exchange loop; a single global mutex keeps this simple and correct. */
 static pthread_mutex_t g_ref_lock = PTHREAD_MUTEX_INITIALIZER;
-#define REF_LOCK(r) do { if ((r)->rc < 0) pthread_mutex_lock(&g_ref_lock); } while (0)
-#define REF_UNLOCK(r) do { if ((r)->rc < 0) pthread_mutex_unlock(&g_ref_lock); } while (0)
+#define REF_LOCK(r) do { if ((r)->rc <= 0) pthread_mutex_lock(&g_ref_lock); } while (0)
+#define REF_UNLOCK(r) do { if ((r)->rc <= 0) pthread_mutex_unlock(&g_ref_lock); } while (0)
 
 nl_object *nl_st_ref_get(nl_object *o) {
     nl_ref_object *r = (nl_ref_object *)o;
@@ -402,13 +426,13 @@ nl_object *nl_st_ref_get(nl_object *o) {
 }
 
 void nl_st_ref_set(nl_object *o, nl_object *v) {
-    if (o->rc < 0) nl_mark_mt(v);
     nl_dec(nl_st_ref_swap(o, v));
 }
 
+/* A multi-threaded or persistent ref is shared between threads: so is what it holds. */
 nl_object *nl_st_ref_swap(nl_object *o, nl_object *v) {
     nl_ref_object *r = (nl_ref_object *)o;
-    if (o->rc < 0) nl_mark_mt(v);
+    if (o->rc <= 0) nl_mark_mt(v);
     REF_LOCK(o);
     nl_object *old = r->value;
     r->value = v;

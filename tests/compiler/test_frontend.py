@@ -241,6 +241,11 @@ def test_erased_ir_shape():
     assert all(isinstance(e, T.Extern) for e in prog.decls[:len(prog.externs)])
 
 
+def test_opaque_with_a_value_compiles_from_it(tmp_path):
+    src = "opaque seed : Nat := 41\n\ndef main : IO Unit := IO.println (seed + 1)\n"
+    assert run_lean(tmp_path, src) == (0, "42\n", 0)
+
+
 def test_types_and_proofs_are_erased():
     src = "def idNat (α : Type) (x : Nat) (h : x = x) : Nat := x\n" \
           "def main : IO Unit := IO.println (idNat Nat 4 rfl)\n"
@@ -252,8 +257,9 @@ def test_types_and_proofs_are_erased():
 @pytest.mark.parametrize("src,where,what", [
     ("axiom secret : Nat\n\ndef helper (n : Nat) : Nat := secret + n\n\n"
      "def main : IO Unit := IO.println (helper 1)\n", "prog.lean:3:0", "'secret' (axiom"),
-    ("def main : IO Unit := do\n  let out ← IO.getStdout\n  out.putStrLn \"hi\"\n", "prog.lean:1:0",
-     "'IO.getStdout' (opaque"),
+    # an extern our runtime does not have
+    ("@[extern \"lean_io_timeit\"] opaque myTimeit (msg : String) (fn : IO Unit) : IO Unit := fn\n\n"
+     "def main : IO Unit := myTimeit \"t\" (IO.println 1)\n", "prog.lean:3:0", "'myTimeit' (opaque"),
     # a runtime representation reached through its Lean model (an array's list)
     ("def main : IO Unit := IO.println (f #[1, 2])\n", None, None),
 ])
@@ -354,6 +360,7 @@ def noValue (e : Empty) : Nat := Empty.casesOn (motive := fun _ => Nat) e
 def main : IO Unit := do
   IO.println "main"
   IO.println (← counter.get)
+  names.modify (·.push "b")  -- a persistent ref now holds a counted array, freed at exit
   IO.println (← names.get)
   IO.println (wide 0 100)
   let bs := (List.replicate 3 (7 : UInt8)).toByteArray
@@ -369,7 +376,7 @@ def test_initializers_wide_closures_bytearrays(tmp_path):
     through its model; a match on `Empty` is unreachable code."""
     code, out, live = run_lean(tmp_path, INIT_AND_WIDE)
     assert (code, live) == (0, 0)
-    assert out == ("init 1\ninit names\nmain\n15\n#[a]\n"
+    assert out == ("init 1\ninit names\nmain\n15\n#[a, b]\n"
                    "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 100]\n"
                    "[7, 7, 7] [1, 7, 7, 9] 4 5\n0\n")
 
