@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -328,6 +329,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error(f"no MANIFEST.tsv in {args.corpus}")
     if args.ocaml_dir is not None and not args.ocaml_dir.is_dir():
         p.error(f"--ocaml-dir {args.ocaml_dir} is not a folder")
+    if args.ocaml_dir is not None and shutil.which(args.ocamlopt) is None:
+        p.error(f"no {args.ocamlopt} on PATH (Debian: apt-get install ocaml)")
     return args
 
 
