@@ -39,8 +39,9 @@ def cache_dir() -> Path:
     return Path(os.environ.get("NLEANJIT_RUN_CACHE", Path.home() / ".cache" / "nleanjit" / "run"))
 
 
-def compile_program(code: str) -> CompiledProgram:
-    key = code_hash(code)
+def compile_program(code: str, entry: str = "main") -> CompiledProgram:
+    """The executable of ``entry`` (an ``IO`` action) in ``code``, built or found in the cache."""
+    key = code_hash(code if entry == "main" else f"{entry}\x00{code}")
     exe = cache_dir() / key[:2] / key / "program"
     if exe.is_file():
         return CompiledProgram([str(exe)], [], key)
@@ -48,7 +49,7 @@ def compile_program(code: str) -> CompiledProgram:
     from nleanjit.compiler import frontend
 
     try:
-        prog = frontend.compile_program(code, RUN_FILE)
+        prog = frontend.compile_program(code, RUN_FILE, entry=entry)
         exe.parent.mkdir(parents=True, exist_ok=True)
         partial = exe.with_name(f"program.{os.getpid()}.tmp")
         compile_to_executable(prog.fdecls, prog.externs, partial, opt_level=1, **frontend.entry_flags(prog))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from server import errors
 from server.lean.compile import compile_program
 from server.lean.config import LeanConfig
+from server.lean.eval_io import UNSUPPORTED_EVAL, evaluate_io
 from server.lean.metrics import LeanMetrics
 from server.lean.pool import CheckerPool, PoolStopped, QueueFull, SnippetResult
 from server.lean.sandbox import Sandbox, SandboxLimits
@@ -179,14 +180,15 @@ class LeanService:
             dup = next(i for i in ids if ids.count(i) > 1)
             raise errors.invalid_param("snippets", f"snippet ids must be unique; {dup!r} appears twice.")
         results = await self.check_codes([s["code"] for s in snippets], body["timeout"], body["reuse"])
+        responses = await self._evaluate_io([("", s["code"]) for s in snippets], results, body["timeout"])
         session = _current_session()
         out = []
-        for snippet, r in zip(snippets, results):
+        for snippet, r, response in zip(snippets, results, responses):
             item: dict = {"id": snippet["id"], "time": round(r.time, 4)}
             if r.error is not None:
                 item["error"] = r.error
             else:
-                item["response"] = r.response
+                item["response"] = response
                 self._number_sorries(session, r.response, ("check", snippet["code"]))
             if body["debug"]:
                 item["diagnostics"] = {"outcome": r.outcome, "header_cache_hit": r.cache_hit,
@@ -203,12 +205,13 @@ class LeanService:
                 raise errors.missing_param(f"codes[{i}].proof")
             codes.append(code)
         results = await self.check_codes(codes, body["timeout"], not body["disable_cache"])
+        responses = await self._evaluate_io([("", c) for c in codes], results, body["timeout"])
         session = _current_session()
-        for code, r in zip(codes, results):
-            if r.response is not None:
-                self._number_sorries(session, r.response, ("check", code))
-        return {"results": [{"custom_id": c["custom_id"], "error": r.error, "response": r.response}
-                            for c, r in zip(body["codes"], results)]}
+        for code, response in zip(codes, responses):
+            if response is not None:
+                self._number_sorries(session, response, ("check", code))
+        return {"results": [{"custom_id": c["custom_id"], "error": r.error, "response": response}
+                            for c, r, response in zip(body["codes"], results, responses)]}
 
     async def repl(self, session: str, body: dict) -> dict:
         """The Lean REPL's JSON protocol: ``{"cmd", "env"?}`` → ``{"env", "messages"?, "sorries"?}``;
@@ -221,7 +224,9 @@ class LeanService:
         chain = self.sessions.chain(session, body["cmd"], body["env"])
         r = await self._one(("repl", list(chain)), body["timeout"], session)
         env = self.sessions.add(session, chain)
-        response = {**r.response, "env": env}
+        prefix = "".join(c + "\n" for c in chain[:-1])
+        (evaluated,) = await self._evaluate_io([(prefix, chain[-1])], [r], body["timeout"])
+        response = {**evaluated, "env": env}
         self._number_sorries(session, response, ("repl", tuple(chain)))
         return response
 
@@ -239,6 +244,20 @@ class LeanService:
         out.update(r.response)
         self._number_sorries(session, out, ("tactic", origin, done, body["tactic"]))
         return out
+
+    async def _evaluate_io(self, codes: list[tuple[str, str]], results: list[SnippetResult],
+                           timeout: float) -> list[dict | None]:
+        """Each result's response with the `#eval`s the elaborator could not evaluate compiled and
+        run in the sandbox (``eval_io.py``), side by side off the event loop."""
+        loop = asyncio.get_running_loop()
+
+        async def one(prefix: str, code: str, r: SnippetResult):
+            if r.response is None or not any(m["data"].startswith(UNSUPPORTED_EVAL)
+                                              for m in r.response.get("messages", ())):
+                return r.response
+            return await loop.run_in_executor(None, evaluate_io, prefix, code, r.response, self.sandbox, timeout)
+
+        return list(await asyncio.gather(*(one(p, c, r) for (p, c), r in zip(codes, results))))
 
     def _number_sorries(self, session: str | None, response: dict, origin_prefix: tuple) -> None:
         """The worker numbers saved goals 0, 1, … per command; the session gives them ids."""

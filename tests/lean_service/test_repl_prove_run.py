@@ -249,3 +249,28 @@ def test_run_passes_args_and_stdin_to_the_program(lean_server):
     # at the end of the input a line is empty, as in Lean
     status, _, answer = lean_server.request("POST", "/v1/lean/run", {"code": READ_STDIN, "stdin": "only\n"})
     assert (answer["exit_code"], answer["stdout"]) == (0, "0 only+\n")
+
+
+# --- #eval of what the elaborator cannot evaluate: compiled and run in the sandbox ----------------
+
+def test_check_runs_eval_of_io_actions_and_other_values_in_the_sandbox(lean_server):
+    code = ('def greet (n : String) : IO Unit := IO.println s!"hi {n}"\n'
+            '#eval greet "there"\n'
+            '#eval (do greet "again"; pure (6 * 7) : IO Nat)\n'
+            '#eval [1, 2, 3].map (· * 2)\n'
+            '#eval 2 + 3\n'
+            '#eval (throw (IO.userError "boom") : IO Unit)\n')
+    status, _, body = lean_server.request("POST", "/api/check", {"snippets": [{"id": "e", "code": code}]})
+    assert status == 200, body
+    messages = body["results"][0]["response"]["messages"]
+    assert [(m["pos"]["line"], m["severity"], m["data"]) for m in messages] == [
+        (2, "info", "hi there"), (3, "info", "hi again\n42"), (4, "info", "[2, 4, 6]"), (5, "info", "5"),
+        (6, "error", "uncaught exception: boom")]
+
+
+def test_repl_eval_sees_the_environment_of_its_command(lean_server):
+    s = "eval-session"
+    first = _repl(lean_server, {"cmd": "def shout (s : String) : IO Unit := IO.println (s ++ \"!\")"}, s)
+    answer = _repl(lean_server, {"cmd": "#eval shout \"hey\"", "env": first["env"]}, s)
+    assert answer["messages"] == [{"severity": "info", "pos": {"line": 1, "column": 0},
+                                   "endPos": {"line": 1, "column": 17}, "data": "hey!"}]
