@@ -274,3 +274,15 @@ def test_repl_eval_sees_the_environment_of_its_command(lean_server):
     answer = _repl(lean_server, {"cmd": "#eval shout \"hey\"", "env": first["env"]}, s)
     assert answer["messages"] == [{"severity": "info", "pos": {"line": 1, "column": 0},
                                    "endPos": {"line": 1, "column": 17}, "data": "hey!"}]
+
+
+def test_check_an_eval_that_loops_is_stopped_at_the_snippet_timeout(lean_server):
+    code = ("partial def spin (n : Nat) : IO Nat := if n == 0 then pure 0 else spin (n + 1)\n"
+            "#eval spin 1\n")
+    status, _, body = lean_server.request("POST", "/api/check", {"snippets": [{"id": "l", "code": code}],
+                                                                  "timeout": 2})
+    assert status == 200, body
+    (m,) = body["results"][0]["response"]["messages"]
+    assert (m["severity"], m["pos"]["line"]) == ("error", 2)
+    assert "ran past its 2 s time limit and was killed" in m["data"]
+    _assert_healthy(lean_server)
