@@ -82,8 +82,8 @@ RUN_REQUEST = Obj("LeanRunRequest", (
     Field("timeout", _TIMEOUT, default=10.0),
 ), description="POST /v1/lean/run")
 RUN_RESPONSE = Obj("LeanRunResponse", (
-    Field("exit_code", Int(), description="null when the program did not run (elaboration errors; "
-                                          "native compilation is not available yet)"),
+    Field("exit_code", Int(), description="null when the program did not run (elaboration errors, what the "
+                                          "native compiler cannot lower yet) or ran past its timeout"),
     Field("stdout", Str()), Field("stderr", Str()), Field("time", Num()), Field("messages", Array(MESSAGE)),
 ))
 
