@@ -327,6 +327,24 @@ class TermElab:
             return X.mk_app(Const("Decidable.decide"), e, inst)
         if type(tw) is Const and type(ew) is Const and tw.name == "Nat" and ew.name == "Int" and "Int.ofNat" in self.env:
             return App(Const("Int.ofNat"), e)
+        return self._coe_instance(e, t, expected)
+
+    def _coe_instance(self, e: Expr, t: Expr, expected: Expr) -> Expr | None:
+        """A user or prelude coercion `e : α` to `β` through a `Coe`/`CoeTail`/`CoeOut`/`CoeHead`
+        instance (one step of Lean's `CoeT` chain), once both types are known."""
+        src, dst = self.mctx.instantiate(t), self.mctx.instantiate(expected)
+        if src.has_expr_mvar or dst.has_expr_mvar:
+            return None
+        try:
+            u, v = self.level_of_type(src), self.level_of_type(dst)
+            for cls in ("Coe", "CoeTail", "CoeOut", "CoeHead"):
+                if cls not in self.env:
+                    continue
+                inst = self.resolver.synth(X.mk_app(Const(cls, (u, v)), src, dst))
+                if inst is not None:
+                    return X.mk_app(Const(cls + ".coe", (u, v)), src, dst, inst, e)
+        except (MaxSynthDepth, MetaError):
+            return None
         return None
 
     def coerce_bool_to_prop(self, e: Expr) -> Expr:

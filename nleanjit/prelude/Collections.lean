@@ -607,6 +607,47 @@ structure Task (α : Type u) where
 
 @[extern "lean_task_spawn"] def Task.spawn {α : Type u} (fn : Unit → α) (prio : Nat := 0) : Task α := ⟨fn ()⟩
 
+/-! `Thunk`: a delayed value (the runtime caches it after the first `get`) -/
+
+structure Thunk (α : Type u) where
+  mk ::
+  fn : Unit → α
+
+attribute [extern "lean_mk_thunk"] Thunk.mk
+@[extern "lean_thunk_pure"] protected def Thunk.pure {α : Type u} (a : α) : Thunk α := ⟨fun _ => a⟩
+@[extern "lean_thunk_get_own"] protected def Thunk.get {α : Type u} (x : Thunk α) : α := x.fn ()
+instance Thunk.instInhabited {α : Type u} [Inhabited α] : Inhabited (Thunk α) := ⟨Thunk.pure default⟩
+
+/-! Pointer equality (`unsafe`: it observes sharing) -/
+
+@[extern "lean_ptr_addr"] unsafe opaque ptrAddrUnsafe {α : Type u} (a : α) : USize := USize.ofNat 0
+unsafe def ptrEq {α : Type u} (a b : α) : Bool := BEq.beq (ptrAddrUnsafe a).toNat (ptrAddrUnsafe b).toNat
+
+def String.ofList (l : List Char) : String := String.mk l
+
+/-! Byte positions in strings (Lean's `String.Pos.Raw`: a UTF-8 byte index) -/
+
+def Char.utf8Size (c : Char) : Nat :=
+  if c.val < 128 then 1 else if c.val < 2048 then 2 else if c.val < 65536 then 3 else 4
+
+structure String.Pos.Raw where
+  byteIdx : Nat := 0
+
+instance String.Pos.Raw.instInhabited : Inhabited String.Pos.Raw := ⟨⟨0⟩⟩
+
+/-- `cs` with the character that starts at byte `i` replaced by `c` (unchanged when `i` is not
+the start of a character or is past the end, as in Lean). -/
+def String.Pos.Raw.setAux : List Char → Nat → Char → List Char
+  | [], _, _ => []
+  | d :: ds, i, c =>
+    if i == 0 then c :: ds
+    else if i < d.utf8Size then d :: ds
+    else d :: String.Pos.Raw.setAux ds (i - d.utf8Size) c
+
+@[extern "lean_string_utf8_set"]
+def String.Pos.Raw.set (s : String) (p : String.Pos.Raw) (c : Char) : String :=
+  String.mk (String.Pos.Raw.setAux s.data p.byteIdx c)
+
 /-! Runtime hooks (no effect on the values) -/
 
 /-- Marks an array as expected to be used linearly; the runtime may check it. -/

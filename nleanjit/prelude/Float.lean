@@ -87,3 +87,27 @@ instance instToStringFloat : ToString Float := ⟨Float.toString⟩
 instance instReprFloat : Repr Float := ⟨fun f _ => Std.Format.text (Float.toString f)⟩
 instance instMinFloat : Min Float := minOfLe
 instance instMaxFloat : Max Float := maxOfLe
+
+/-! `FloatArray` (Lean's runtime has a packed representation) -/
+
+structure FloatArray where
+  data : Array Float
+
+attribute [extern "lean_float_array_mk"] FloatArray.mk
+attribute [extern "lean_float_array_data"] FloatArray.data
+
+def FloatArray.empty : FloatArray := ⟨Array.empty⟩
+def FloatArray.mkEmpty (c : Nat) : FloatArray := ⟨Array.empty⟩
+instance FloatArray.instInhabited : Inhabited FloatArray := ⟨FloatArray.empty⟩
+@[extern "lean_float_array_size"] def FloatArray.size (a : FloatArray) : Nat := a.data.size
+@[extern "lean_float_array_push"] def FloatArray.push (a : FloatArray) (b : Float) : FloatArray := ⟨a.data.push b⟩
+@[extern "lean_float_array_get"] def FloatArray.get! (a : FloatArray) (i : Nat) : Float := a.data.get! i
+@[extern "lean_float_array_set"] def FloatArray.set! (a : FloatArray) (i : Nat) (b : Float) : FloatArray := ⟨a.data.set! i b⟩
+def FloatArray.toList (a : FloatArray) : List Float := a.data.toList
+def FloatArray.isEmpty (a : FloatArray) : Bool := a.data.isEmpty
+instance FloatArray.instBEq : BEq FloatArray := ⟨fun a b => BEq.beq a.data b.data⟩
+instance FloatArray.instGetElem? : GetElem? FloatArray Nat Float (fun a i => LT.lt i a.size) where
+  getElem a i h := a.data.get ⟨i, h⟩
+  getElem? a i := a.data.get? i
+  getElem! a i := a.data.get! i
+

@@ -211,6 +211,8 @@ export Inhabited (default)
 class inductive Nonempty (α : Sort u) : Prop where
   | intro (val : α) : Nonempty α
 
+instance (priority := 100) instNonemptyOfInhabited {α : Sort u} [Inhabited α] : Nonempty α := ⟨default⟩
+
 class HAdd (α : Type u) (β : Type v) (γ : outParam (Type w)) where
   hAdd : α → β → γ
 class HSub (α : Type u) (β : Type v) (γ : outParam (Type w)) where

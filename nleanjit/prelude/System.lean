@@ -130,6 +130,29 @@ def IO.eprintln {α : Type u} [ToString α] (s : α) : IO Unit := IO.eprint (Str
 @[extern "lean_io_write_file"] opaque IO.FS.writeFile (path : String) (content : String) : IO Unit := pure ()
 @[extern "lean_io_remove_file"] opaque IO.FS.removeFile (path : String) : IO Unit := pure ()
 
+/-- Lean's path type; the file functions above take `String`s (docs/ELABORATOR.md, divergence 8). -/
+structure System.FilePath where
+  toString : String
+instance System.FilePath.instCoeString : Coe String System.FilePath := ⟨fun s => ⟨s⟩⟩
+
+inductive IO.FS.Mode where
+  | read | write | writeNew | readWrite | append
+
+/-- An open file (an external object of the runtime). -/
+structure IO.FS.Handle where
+  ofRuntime ::
+  private handle : Unit
+
+@[extern "lean_io_prim_handle_mk"] opaque IO.FS.Handle.mk (fn : System.FilePath) (mode : IO.FS.Mode) : IO IO.FS.Handle :=
+  pure ⟨()⟩
+
+/-- A value to be supplied later (`resolve`), readable as a `Task`. -/
+structure IO.Promise (α : Type) where
+  ofRuntime ::
+  private state : Unit
+
+@[extern "lean_io_promise_new"] opaque IO.Promise.new {α : Type} [Nonempty α] : BaseIO (IO.Promise α) := pure ⟨()⟩
+
 @[extern "lean_io_exit"] opaque IO.Process.exit {α : Type} [Inhabited α] (code : UInt8) : IO α := pure default
 
 @[extern "lean_io_mono_ms_now"] opaque IO.monoMsNow : BaseIO Nat := pure 0

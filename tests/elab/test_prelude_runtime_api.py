@@ -1,0 +1,62 @@
+"""Prelude API that programs of the corpus use, and coercions through `Coe` instances.
+
+- `Coe` (and `CoeTail`/`CoeOut`/`CoeHead`) instances insert a coercion where the types
+  differ and both are known (a user structure, `String → System.FilePath`).
+- `FloatArray`, `Thunk`, `String.Pos.Raw.set` (UTF-8 byte positions), `String.ofList`,
+  `Nonempty` from `Inhabited`, `IO.Promise.new`, `IO.FS.Handle.mk`, `ptrEq`: checked by
+  evaluation with `rfl` where the kernel can see the value.
+"""
+
+from __future__ import annotations
+
+from nleanjit.elab import check_source
+
+
+def _errors(src: str) -> list[str]:
+    r = check_source(src, "t.lean")
+    return [m.text for m in r.messages if m.severity == "error"]
+
+
+def test_user_coe_instance_is_inserted():
+    src = """
+structure Meters where
+  v : Nat
+instance : Coe Nat Meters := ⟨fun n => ⟨n * 100⟩⟩
+def twice (m : Meters) : Nat := m.v * 2
+example : twice (3 : Nat) = 600 := rfl
+def asMeters (n : Nat) : Meters := n
+example : (asMeters 2).v = 200 := rfl
+"""
+    assert _errors(src) == []
+
+
+def test_no_coercion_without_an_instance():
+    errs = _errors("structure M where\n  v : Nat\ndef f (n : Nat) : M := n\n")
+    assert len(errs) == 1 and errs[0].startswith("type mismatch")
+
+
+def test_string_byte_positions_set():
+    src = """
+example : String.Pos.Raw.set "a∀b" ⟨1⟩ 'c' = "acb" := rfl
+example : String.Pos.Raw.set "a∀b" ⟨2⟩ 'c' = "a∀b" := rfl
+example : String.Pos.Raw.set "a∀b" ⟨4⟩ 'c' = "a∀c" := rfl
+example : String.Pos.Raw.set "ab" ⟨7⟩ 'c' = "ab" := rfl
+"""
+    assert _errors(src) == []
+
+
+def test_float_array_thunk_and_runtime_objects():
+    src = """
+example : (FloatArray.mk #[1.5, 2.5]).size = 2 := rfl
+example : ((FloatArray.empty.push 1.0).push 2.0).size = 2 := rfl
+example : (Thunk.mk fun _ => 3).get = 3 := rfl
+example : (Thunk.pure 4).get = 4 := rfl
+example : String.ofList ['a', 'b'] = "ab" := rfl
+example : Nonempty Nat := inferInstance
+def mk : IO Unit := do
+  let _p ← IO.Promise.new (α := Nat)
+  let _h ← IO.FS.Handle.mk "file.txt" .read
+  pure ()
+unsafe def same (s : String) : Bool := ptrEq s s
+"""
+    assert _errors(src) == []
