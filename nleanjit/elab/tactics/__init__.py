@@ -97,9 +97,11 @@ class TacticState:
     # ------------------------------------------------------------ error recovery
     @property
     def recovering(self) -> bool:
-        """Whether an error may be logged and its goals admitted (Lean's `closeUsingOrAdmit`);
-        off inside `first`/`try`/`repeat`/`any_goals`, whose backtracking needs the exception."""
-        return getattr(self.te, "tactic_no_recover", 0) == 0
+        """Whether an error may be logged and its goals admitted (Lean's `closeUsingOrAdmit`):
+        inside a `by` block being elaborated (not when a caller such as a REPL runs tactics
+        itself), and not inside `first`/`try`/`repeat`/`any_goals`, which backtrack."""
+        te = self.te
+        return getattr(te, "tactic_no_recover", 0) == 0 and getattr(te, "tactic_blocks", 0) > 0
 
     def report_and_admit(self, err: ElabError, goals: list[Goal]) -> None:
         """Log `err` and close `goals` with `sorryAx _ true` (no "uses sorry" warning), or raise."""
@@ -217,6 +219,7 @@ def run_tactic_block(te, stx: Node, goal_type: Expr) -> Expr:
     root = st.new_goal(goal_type)
     st.goals = [root]
     seq = next((c for c in stx.children if type(c) is Node), None)
+    te.tactic_blocks = getattr(te, "tactic_blocks", 0) + 1
     try:
         if seq is not None:
             run_seq(st, seq)
@@ -228,6 +231,7 @@ def run_tactic_block(te, stx: Node, goal_type: Expr) -> Expr:
             mctx.assign(parent, mctx.mk_lambda(fvars, mctx.instantiate(child)))
         return mctx.instantiate(root.mvar)
     finally:
+        te.tactic_blocks -= 1
         mctx.scope, mctx.names = saved_scope, saved_names
 
 
