@@ -196,3 +196,28 @@ attribute [simp] Nat.zero_lt_succ
 @[simp] theorem Nat.zero_lt_add_one (n : Nat) : 0 < n + 1 := Nat.zero_lt_succ n
 @[simp] theorem Nat.succ_pos (n : Nat) : 0 < Nat.succ n := Nat.zero_lt_succ n
 @[simp] theorem Nat.not_lt_zero (n : Nat) : ¬n < 0 := fun h => Nat.not_succ_le_zero n h
+theorem List.reverseAux_eq {α : Type u} : (as bs : List α) → List.reverseAux as bs = List.reverseAux as [] ++ bs
+  | [], bs => rfl
+  | a :: as, bs => by
+    show List.reverseAux as (a :: bs) = List.reverseAux as [a] ++ bs
+    rw [List.reverseAux_eq as (a :: bs), List.reverseAux_eq as [a], List.append_assoc]
+    rfl
+@[simp] theorem List.reverse_cons {α : Type u} (a : α) (as : List α) : (a :: as).reverse = as.reverse ++ [a] :=
+  List.reverseAux_eq as [a]
+@[simp] theorem List.reverse_append {α : Type u} (as bs : List α) : (as ++ bs).reverse = bs.reverse ++ as.reverse := by
+  induction as with
+  | nil => simp [List.reverse]
+  | cons a as ih => simp [ih, List.append_assoc]
+@[simp] theorem List.reverse_reverse {α : Type u} (as : List α) : as.reverse.reverse = as := by
+  induction as with
+  | nil => rfl
+  | cons a as ih => simp [ih]
+@[simp] theorem List.length_reverse {α : Type u} (as : List α) : as.reverse.length = as.length := by
+  induction as with
+  | nil => rfl
+  | cons a as ih => simp [ih]
+@[simp] theorem List.map_map {α : Type u} {β : Type v} {γ : Type w} (g : β → γ) (f : α → β) (l : List α) :
+    List.map g (List.map f l) = List.map (fun x => g (f x)) l := by
+  induction l with
+  | nil => rfl
+  | cons a l ih => simp [ih]

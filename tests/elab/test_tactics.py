@@ -112,6 +112,7 @@ ACCEPTED = {
     "simp_partial_app": "axiom f : Nat → Nat → Nat\naxiom g : Nat → Nat → Nat\nexample (h : f 1 = g 1) (x : Nat) : f 1 x = g 1 x := by simp [h]",
     "simp_ac": "example (a b c : Nat) : a + b + c = c + b + a := by simp [Nat.add_comm, Nat.add_left_comm, Nat.add_assoc]",
     "simp_gt": "example (xs : List Nat) (x : Nat) : (x :: xs).length > 0 := by simp",
+    "simp_reverse": "example (xs ys : List Nat) : (xs ++ ys).reverse.length = ys.length + xs.length := by simp",
     "simp_if": "example (n : Nat) : (if n + 1 = 0 then 5 else 7) = 7 := by simp",
     "decide": "example : 7 * 6 = 42 := by decide",
     "decide_bool": "example : (true && !false) = true := by decide",
