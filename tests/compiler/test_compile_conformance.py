@@ -114,3 +114,18 @@ def test_leaks_stage_over_shared_corpus_meets_floors():
     leaking = [f"{f['path']}: {f['message']}" for f in report["files"] if f["message"].startswith("leaks")]
     assert leaking == []
     assert check_floors(report, floors) == []
+
+
+def test_own_corpus_program_runs_leak_free(tmp_path):
+    """corpus/bench/compile_time.lean (our 200-line program) through the leaks stage: its
+    debug executable prints the expected file and frees every object."""
+    src = REPO / "corpus" / "bench" / "compile_time.lean"
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "bench" / "compile_time.lean").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    expected = src.with_name("compile_time.expected.out").read_text(encoding="utf-8")
+    (tmp_path / "bench" / "compile_time.expected.out").write_text(expected, encoding="utf-8")
+    (tmp_path / "MANIFEST.tsv").write_text(
+        HEADER + "bench/compile_time.lean\tbench\t-\tbench/compile_time.expected.out\t(none)\t-\t-\t-\n",
+        encoding="utf-8")
+    report = run_stage("leaks", tmp_path, timeout=300)
+    assert [(f["ok"], f["message"]) for f in report["files"]] == [(True, "")]
