@@ -378,12 +378,6 @@ def _capture(live: _Live, base: GoalSnapshot) -> GoalSnapshot:
         closers=tuple(st.closers))
 
 
-def goals_of(snap: GoalSnapshot, done: tuple[str, ...] | list[str] = ()) -> tuple[str, ...]:
-    """The goals after the tactics ``done`` (for checks and tests)."""
-    live = _replay(snap, done)
-    return tuple(live.st.pp_goal(g) for g in live.st.goals)
-
-
 def proof_status(live: _Live) -> str:
     """The Lean REPL's `proofStatus` of a state: the root goal's proof, checked by the kernel."""
     from nleanjit.elab.inductive import zero_level_mvars
