@@ -113,6 +113,7 @@ ACCEPTED = {
     "simp_ac": "example (a b c : Nat) : a + b + c = c + b + a := by simp [Nat.add_comm, Nat.add_left_comm, Nat.add_assoc]",
     "simp_gt": "example (xs : List Nat) (x : Nat) : (x :: xs).length > 0 := by simp",
     "simp_reverse": "example (xs ys : List Nat) : (xs ++ ys).reverse.length = ys.length + xs.length := by simp",
+    "simp_succ_pattern": "@[simp] theorem f_succ (n : Nat) : n + 1 - 1 = n := rfl\nexample (n : Nat) : Nat.succ n - 1 = n := by simp",
     "simp_if": "example (n : Nat) : (if n + 1 = 0 then 5 else 7) = 7 := by simp",
     "decide": "example : 7 * 6 = 42 := by decide",
     "decide_bool": "example : (true && !false) = true := by decide",

@@ -185,6 +185,10 @@ def match_pattern(mctx, p: Expr, e: Expr, depth: int = 0) -> bool:
             pred = _nat_pred(e)
             if pred is not None:
                 return match_pattern(mctx, pargs[0], pred, depth + 1)
+        # `?n + 1` against `Nat.succ x` (goals after `cases`/`induction` show the constructor)
+        if type(pf) is Const and pf.name == "HAdd.hAdd" and len(pargs) == 6 and _lit(pargs[5]) == 1:
+            if type(ef) is Const and ef.name == "Nat.succ" and len(eargs) == 1:
+                return match_pattern(mctx, pargs[4], eargs[0], depth + 1)
         if len(pargs) != len(eargs) or type(pf) is not type(ef):
             return mctx.is_def_eq(p, e) if type(pf) is X.MVar else False
         if type(pf) is Const:

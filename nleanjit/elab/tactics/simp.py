@@ -319,7 +319,10 @@ class Simplifier:
         if r is not None:
             self._tick()
             return r[0], r[1], True
-        for rule in self.rules_by_key.get(_key(e), []) + self.rules_by_key.get(None, []):
+        candidates = self.rules_by_key.get(_key(e), []) + self.rules_by_key.get(None, [])
+        if type(e) is App and type(e.fn) is Const and e.fn.name == "Nat.succ":
+            candidates = candidates + self.rules_by_key.get(("HAdd.hAdd", 6), [])
+        for rule in candidates:
             r = self._try_rule(rule, e)
             if r is not None:
                 self._tick()
