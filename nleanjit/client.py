@@ -10,7 +10,7 @@ dicts, from blocking calls (``LeanClient``) or coroutines (``AsyncLeanClient``):
     lean.prove("theorem t : 2 + 2 = 4 := sorry")["verified"]   # True
     lean.repl("def x := 5")["env"]; lean.repl("#eval x", env=0)
     state = lean.repl("theorem t (p : Prop) (hp : p) : p := by sorry")["sorries"][0]["proofState"]
-    lean.tactic("exact hp", state)                              # {"proofState", "goals": [], "proofStatus": "Completed"}
+    lean.tactic("exact hp", state)      # {"proofState": 1, "goals": [], "proofStatus": "Completed"}
 
 Only the standard library is used.  A 429 (the checker queue is full) is
 retried after its ``Retry-After`` up to ``max_retries`` times; any other HTTP

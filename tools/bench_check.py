@@ -177,7 +177,8 @@ def main(argv=None) -> int:
               f"{statistics.median(per_snippet) * 1e3:.0f} / {percentile(per_snippet, .9) * 1e3:.0f} / "
               f"{percentile(per_snippet, .99) * 1e3:.0f} |")
     if step_times:
-        print(f"| tactic mode: command with `sorry` ({len(command_times)}) | {len(command_times) / sum(command_times):.1f} | "
+        print(f"| tactic mode: command with `sorry` ({len(command_times)}) | "
+              f"{len(command_times) / sum(command_times):.1f} | "
               f"{percentile(command_times, .5) * 1e3:.0f} / {percentile(command_times, .9) * 1e3:.0f} / "
               f"{percentile(command_times, .99) * 1e3:.0f} |")
         print(f"| tactic mode: one tactic step ({len(step_times)}, {completed} proofs completed) | "
