@@ -127,6 +127,7 @@ class LeanService:
             self.pool = CheckerPool(config.workers, **options)
         self.sessions = Sessions(config.sessions, config.session_envs, config.session_proof_states)
         self.sandbox: Sandbox | None = None
+        self._eval_slots: asyncio.Semaphore | None = None  # created on the loop in start()
 
     def _state(self) -> dict:
         sessions, envs, proof_states = self.sessions.counts()
@@ -139,6 +140,9 @@ class LeanService:
 
     async def start(self) -> None:
         await self.pool.start()
+        # compiling holds this process's interpreter: one `#eval` program at a time, so the
+        # event loop keeps answering (``eval_io.py``)
+        self._eval_slots = asyncio.Semaphore(1)
         self.sandbox = Sandbox(SandboxLimits())
         level = logging.INFO if self.sandbox.bwrap else logging.WARNING  # the fallback is weaker: say so
         log.log(level, "Lean service: %d %s checker worker(s); %s", self.pool.size, self.pool.backend,
@@ -252,10 +256,12 @@ class LeanService:
         loop = asyncio.get_running_loop()
 
         async def one(prefix: str, code: str, r: SnippetResult):
-            if r.response is None or not any(m["data"].startswith(UNSUPPORTED_EVAL)
-                                              for m in r.response.get("messages", ())):
+            if r.response is None or self._eval_slots is None or not any(
+                    m["data"].startswith(UNSUPPORTED_EVAL) for m in r.response.get("messages", ())):
                 return r.response
-            return await loop.run_in_executor(None, evaluate_io, prefix, code, r.response, self.sandbox, timeout)
+            async with self._eval_slots:
+                return await loop.run_in_executor(None, evaluate_io, prefix, code, r.response, self.sandbox,
+                                                  timeout)
 
         return list(await asyncio.gather(*(one(p, c, r) for (p, c), r in zip(codes, results))))
 
