@@ -221,3 +221,9 @@ theorem List.reverseAux_eq {α : Type u} : (as bs : List α) → List.reverseAux
   induction l with
   | nil => rfl
   | cons a l ih => simp [ih]
+theorem Nat.le_add_right : (n k : Nat) → n ≤ n + k
+  | _, 0 => Nat.le.refl
+  | n, Nat.succ k => Nat.le.step (Nat.le_add_right n k)
+theorem Nat.le_add_left (n m : Nat) : n ≤ m + n :=
+  Eq.subst (motive := fun x => n ≤ x) (Nat.add_comm n m) (Nat.le_add_right n m)
+attribute [simp] Nat.le_add_right Nat.le_add_left

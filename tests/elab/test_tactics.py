@@ -161,6 +161,10 @@ ACCEPTED = {
     "rename_i": 'example (p q : Prop) (h : p ∧ q) : q := by\n  cases h\n  rename_i a b\n  exact b',
     "brace_block": "example (p : Prop) (hp : p) : p ∧ True := by {\n  constructor\n  exact hp\n  simp\n}",
     "simp_true": "example : True := by simp",
+    "omega_comm": "example (a b c : Nat) : a + (b + c) = c + b + a := by omega",
+    "omega_le": "example (a b : Nat) : a ≤ a + b := by omega",
+    "omega_hyp": "example (a b : Nat) (h : a = b) : a + 1 = b + 1 := by omega",
+    "omega_distrib": "example (a b : Nat) : 2 * (a + b) = 2 * b + 2 * a := by omega",
     "tactic_match": "example (n : Nat) : n + 0 = n := by\n  match n with\n  | 0 => rfl\n  | k + 1 => rfl",
 }
 
@@ -199,6 +203,7 @@ REJECTED = {
     "fail": ("example : True := by\n  fail \"nope\"", 2, "nope\n⊢ True"),
     "case_tag": ("example : True ∧ True := by\n  constructor\n  case foo => trivial", 3, "Case tag `foo` not found.\n\nHint: Available tags:\n  • `left`: "),
     "case_tag_none": ("example : True := by\n  case foo => trivial", 2, "Case tag `foo` not found.\n\nNote: There are no cases to select."),
+    "omega_false": ("example (a b : Nat) : a + b < a := by\n  omega", 2, "omega could not prove the goal"),
     "unknown_hyp": ("example (a : Nat) (h : a = 1) : a = 1 := by\n  simp at h2", 2, "unknown hypothesis 'h2'"),
 }
 

@@ -836,7 +836,52 @@ def tac_simpa(st, g, stx):
     tac_assumption(st, g, stx)
 
 
+_OMEGA_LEMMAS = (
+    "Nat.add_comm", "Nat.add_assoc", "Nat.add_left_comm", "Nat.mul_comm", "Nat.mul_assoc", "Nat.left_distrib",
+    "Nat.right_distrib", "Nat.succ_eq_add_one", "Nat.add_one_ne_zero",
+)
+
+
+def tac_omega(st, g, stx):
+    """A sound, incomplete stand-in for Lean's `omega` (see docs/ELABORATOR.md): after `intro`,
+    the default simp set, `+`/`*` in an AC normal form (ordered rewriting), literals folded and
+    the hypotheses as rules; then `assumption`. What this cannot close gets Lean's failure text."""
+    from nleanjit.elab.tactics.basic import tac_assumption, tac_intros
+
+    te, mctx = st.te, st.mctx
+    intro_stx = Node("tactic", [stx.children[0]])
+    tac_intros(st, g, intro_stx)
+    g = st.main(stx)
+    st.enter(g)
+    simp = build_simplifier(st, g, stx, False, [], [], True)
+    for n in _OMEGA_LEMMAS:
+        if n in te.env:
+            simp._index(SimpRule(n, None, n))
+    t = st.goal_type(g)
+    try:
+        t2, p = simp.simp(t)
+    except ElabError:
+        t2, p = t, None
+    if type(t2) is Const and t2.name == "True":
+        st.assign(g, X.mk_app(Const("of_eq_true"), t, p) if p is not None else Const("True.intro"))
+        st.replace_goal(g, [])
+        return
+    saved, goals, closers = mctx.save(), list(st.goals), list(st.closers)
+    try:
+        if t2 != t or p is not None:
+            g = st.change_target(g, t2, p)
+            st.enter(g)
+        if not _closes_by_rfl(st, g):
+            tac_assumption(st, g, stx)
+        return
+    except ElabError:
+        mctx.restore(saved)
+        st.goals, st.closers = goals, closers
+    raise ElabError(stx, "omega could not prove the goal:\nno usable constraints found for the hypotheses and goal (nleanjit's omega is a simplifier-based stand-in)")
+
+
 TACTICS = {
+    "omega": tac_omega,
     "simp": tac_simp,
     "simp_all": lambda st, g, stx: tac_simp(st, g, stx, simp_all=True),
     "simpa": tac_simpa,
