@@ -77,6 +77,9 @@ class InstanceResolver:
 
     def _synth_core(self, goal: Expr, depth: int) -> Expr | None:
         mctx = self.mctx
+        # a goal under a `let` (a metavariable's type after elimMVarDeps): the value put in
+        while type(goal) is X.Let:
+            goal = X.instantiate(goal.body, [goal.value])
         # instance goals under binders: `[∀ a, C (f a)]`
         if type(goal) is Pi:
             fv = mctx.push_local(goal.name, goal.type, goal.info)

@@ -289,7 +289,8 @@ class MetaContext:
             ty = self.instantiate(d.type)
             new_ty = self._close_pi_plain(deps, ty)
             n = self.new_mvar(new_ty, d.kind if d.kind != "opaque" else "natural", d.user_name, scope=new_scope)
-            self.assignment[m.id] = X.mk_app_seq(n, deps)
+            # a let-variable is not an argument: `?n`'s type says `let x := v; T` (as Lean's elimMVarDeps)
+            self.assignment[m.id] = X.mk_app_seq(n, [fv for fv in deps if self.lctx.get(fv.id).value is None])
             changed = True
         del ids
         return self.instantiate(e) if changed else e

@@ -504,6 +504,16 @@ def Array.range (n : Nat) : Array Nat := Array.mk (List.range n)
 def Array.singleton {α : Type u} (v : α) : Array α := Array.mk (List.cons v List.nil)
 
 instance Array.instInhabited {α : Type u} : Inhabited (Array α) := ⟨Array.empty⟩
+
+theorem Array.eq_of_toList_eq {α : Type u} : {a b : Array α} → Eq a.toList b.toList → Eq a b
+  | ⟨_⟩, ⟨_⟩, h => congrArg Array.mk h
+
+def Array.decEq {α : Type u} [DecidableEq α] (a b : Array α) : Decidable (Eq a b) :=
+  match List.hasDecEq a.toList b.toList with
+  | isTrue h => isTrue (Array.eq_of_toList_eq h)
+  | isFalse h => isFalse (fun e => h (congrArg Array.toList e))
+
+instance Array.instDecidableEq {α : Type u} [DecidableEq α] : DecidableEq (Array α) := Array.decEq
 instance Array.instEmptyCollection {α : Type u} : Inhabited (Array α) := ⟨Array.empty⟩
 
 @[extern "lean_array_get_size"] def Array.size {α : Type u} (a : Array α) : Nat := List.length a.toList

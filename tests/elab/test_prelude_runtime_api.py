@@ -60,3 +60,22 @@ def mk : IO Unit := do
 unsafe def same (s : String) : Bool := ptrEq s s
 """
     assert _errors(src) == []
+
+
+def test_array_decidable_eq():
+    src = """
+example : (#[1, 2] : Array Nat) = #[1, 2] := by decide
+example : decide ((#[1, 2] : Array Nat) = #[1, 3]) = false := rfl
+instance : DecidableEq ByteArray
+  | ⟨a⟩, ⟨b⟩ => match decEq a b with
+    | isTrue h₁ => isTrue (congrArg ByteArray.mk h₁)
+    | isFalse h₂ => isFalse (fun h => h₂ (congrArg ByteArray.data h))
+"""
+    assert _errors(src) == []
+
+
+def test_let_in_a_type_keeps_its_instance_outside_the_let():
+    # the `LT ?α` problem made under `let x := 1` must not become `?n x` (a let-variable is no
+    # argument of the metavariable that replaces it): the kernel once saw `instLTNat x`
+    src = "theorem ex : let x := 1; x < 2 := by decide\ndef t : let x := 1; x < 2 := sorry\n#check t\n"
+    assert _errors(src) == []
