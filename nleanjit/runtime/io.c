@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -446,11 +447,53 @@ typedef struct {
     char **argv;
     void *main_fn;
     bool takes_args, returns_uint32;
+    bool guard_stack; /* on its own thread: report a stack overflow as Lean does */
     int code;
 } main_call;
 
+/* Stack overflow on main's thread: Lean's message and abort, not a bare
+   SIGSEGV.  The handler runs on an alternate stack and recognises a fault
+   just below (in the guard page of) the thread's stack; any other fault
+   gets the previous handler back and happens again. */
+#define NL_ALT_STACK_BYTES (64 << 10)
+static char *g_main_stack_lo;
+static struct sigaction g_old_segv;
+
+static void on_segv(int sig, siginfo_t *info, void *ctx) {
+    (void)sig;
+    (void)ctx;
+    char *addr = (char *)info->si_addr;
+    if (g_main_stack_lo && addr < g_main_stack_lo + 4096 && addr >= g_main_stack_lo - (1 << 20)) {
+        static const char msg[] = "Stack overflow detected. Aborting.\n";
+        ssize_t ignored = write(2, msg, sizeof msg - 1);
+        (void)ignored;
+        abort();
+    }
+    sigaction(SIGSEGV, &g_old_segv, NULL);
+}
+
+static void *alt_stack_for_this_thread(void) {
+    stack_t ss = {0};
+    ss.ss_sp = malloc(NL_ALT_STACK_BYTES);
+    ss.ss_size = NL_ALT_STACK_BYTES;
+    if (ss.ss_sp && sigaltstack(&ss, NULL) != 0) {
+        free(ss.ss_sp);
+        return NULL;
+    }
+    return ss.ss_sp;
+}
+
 static void *run_main(void *arg) {
     main_call *c = (main_call *)arg;
+    void *alt = NULL;
+    pthread_attr_t self;
+    if (c->guard_stack && pthread_getattr_np(pthread_self(), &self) == 0) {
+        void *lo;
+        size_t size;
+        if (pthread_attr_getstack(&self, &lo, &size) == 0 && (alt = alt_stack_for_this_thread()) != NULL)
+            g_main_stack_lo = (char *)lo;
+        pthread_attr_destroy(&self);
+    }
     nl_object *res;
     if (c->takes_args)
         res = ((nl_object * (*)(nl_object *, nl_object *)) c->main_fn)(args_list(c->argc, c->argv), nl_box(0));
@@ -463,6 +506,12 @@ static void *run_main(void *arg) {
         c->code = 1;
     }
     nl_dec(res);
+    if (alt) {
+        g_main_stack_lo = NULL;
+        stack_t off = {.ss_flags = SS_DISABLE};
+        sigaltstack(&off, NULL);
+        free(alt);
+    }
     return NULL;
 }
 
@@ -480,19 +529,28 @@ static size_t main_stack_bytes(void) {
 
 int nl_main(int argc, char **argv, void *main_fn, bool takes_args, bool returns_uint32) {
     nl_initialize_runtime(argc, argv);
-    main_call c = {argc, argv, main_fn, takes_args, returns_uint32, 1};
+    main_call c = {argc, argv, main_fn, takes_args, returns_uint32, true, 1};
     size_t stack = main_stack_bytes();
     pthread_attr_t attr;
     pthread_t th;
     bool threaded = false;
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    bool handler = stack && sigaction(SIGSEGV, &sa, &g_old_segv) == 0;
+    c.guard_stack = handler;
     if (stack && pthread_attr_init(&attr) == 0) {
         threaded = pthread_attr_setstacksize(&attr, stack) == 0 && pthread_create(&th, &attr, run_main, &c) == 0;
         pthread_attr_destroy(&attr);
     }
-    if (threaded)
+    if (threaded) {
         pthread_join(th, NULL);
-    else  /* no thread (or none that big): run where we are */
+    } else {  /* no thread (or none that big): run where we are */
+        c.guard_stack = false;
         run_main(&c);
+    }
+    if (handler) sigaction(SIGSEGV, &g_old_segv, NULL);
     nl_finalize_runtime();
     return c.code;
 }

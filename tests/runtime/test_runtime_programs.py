@@ -7,6 +7,7 @@ build and in the debug build, where the live-object count must end at 0.
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
@@ -219,3 +220,29 @@ def test_abort_on_panic(c_programs, run_program):
     assert proc.returncode == -6  # SIGABRT, as Lean
     assert proc.stdout == "arg: panic\n"  # stdout flushed before aborting
     assert proc.stderr.startswith("PANIC at Main.pred Main:3:14: No pred for 0\n")
+
+
+def _eight_mb_stack():
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    resource.setrlimit(resource.RLIMIT_STACK, (8 << 20 if hard == resource.RLIM_INFINITY else min(8 << 20, hard), hard))
+
+
+def test_main_runs_on_a_big_stack_and_reports_overflow(c_programs):
+    """`nl_main` runs `main` on a 1 GiB-stack thread: 10^6 frames of ~100 bytes fit under an
+    8 MB process stack; without the thread (NL_MAIN_STACK_MB=0) they do not; endless
+    recursion ends with Lean's message and an abort."""
+    import subprocess
+
+    exe = str(c_programs.get("stack_main", "release"))
+
+    def go(*args, env=None):
+        return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120,
+                              preexec_fn=_eight_mb_stack, env={**os.environ, **(env or {})})
+    ok = go("deep", "1000000")
+    assert (ok.returncode, ok.stdout) == (0, "1000000\n")
+    assert go("deep", "1000000", env={"NL_MAIN_STACK_MB": "0"}).returncode == -signal.SIGSEGV
+    over = go("overflow", env={"NL_MAIN_STACK_MB": "16"})
+    assert over.returncode == -signal.SIGABRT
+    assert over.stderr == "Stack overflow detected. Aborting.\n"
