@@ -78,7 +78,7 @@ def make_model(folder: Path, seed: int = 0) -> Path:
     return folder
 
 
-def measure_bandwidth(mib: int = 512, reps: int = 5) -> dict:
+def measure_bandwidth(mib: int = 512, reps: int = 10) -> dict:
     """GB/s of large array copies, counting bytes read plus bytes written (the issue's convention).
 
     Two copies of the same 512 MiB: numpy's ``copyto`` (one thread) and a Numba ``prange`` loop on
