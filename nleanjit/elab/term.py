@@ -895,6 +895,7 @@ class TermElab:
         t = ftype
         i = 0
         postponed: list[tuple[MVar, object, Expr, bool]] = []
+        inst_mvars: list[MVar] = []
         while True:
             if type(t) is not Pi:
                 w = mctx.whnf(t)
@@ -939,6 +940,7 @@ class TermElab:
                 break
             elif binfo is X.INST_IMPLICIT:
                 v = self.new_inst_mvar(dom, stx)
+                inst_mvars.append(v)
             else:
                 v = mctx.new_mvar(dom)
             e = App(e, v)
@@ -966,7 +968,20 @@ class TermElab:
         # named arguments (typically motives) first; arguments that need their expected type
         # (functions, ⟨…⟩, by, …) last, as in Lean
         postponed.sort(key=lambda p: 0 if p[3] else (2 if _postponed_syntax(p[1]) else 1))
-        for v, a, dom, _named in postponed:
+        # Lean elaborates an argument whose type is an instance's out-parameter after that
+        # instance is synthesized (`throw "msg"` in `IO`: `ε := IO.Error`, then `"msg"` coerced)
+        outs = self._out_param_mvars(inst_mvars) if inst_mvars else set()
+        if outs:
+            first = [p for p in postponed if not (mctx.instantiate(p[2]).has_expr_mvar
+                                                  and {m.id for m in mctx.unassigned_mvars(mctx.instantiate(p[2]))} & outs)]
+            later = [p for p in postponed if p not in first]
+            if later:
+                postponed = first + [None] + later
+        for item in postponed:
+            if item is None:
+                self.synthesize_pending()
+                continue
+            v, a, dom, _named = item
             if a is None:
                 continue
             dom_i = mctx.instantiate(dom)
@@ -976,6 +991,18 @@ class TermElab:
         if postponed:
             self.synthesize_pending()
         return e
+
+    def _out_param_mvars(self, inst_mvars: list[MVar]) -> set[str]:
+        """Ids of the unassigned metavariables in the out-parameter positions of these instance problems."""
+        mctx = self.mctx
+        ids: set[str] = set()
+        for m in inst_mvars:
+            f, args = X.get_app_fn_args(mctx.instantiate(mctx.mvar_type(m)))
+            info = self.eenv.classes.get(f.name) if type(f) is Const else None
+            for i in (info.out_params if info else ()):
+                if i < len(args):
+                    ids |= {x.id for x in mctx.unassigned_mvars(args[i])}
+        return ids
 
     def _propagate_monad_guess(self, t: Expr, expected: Expr) -> None:
         """`?m α =?= M β` with a fully known `M β` (the result `m Unit` of `n.forM f` where `IO Unit`

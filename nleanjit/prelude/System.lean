@@ -64,6 +64,7 @@ inductive IO.Error where
 instance IO.Error.instInhabited : Inhabited IO.Error := ⟨IO.Error.userError ""⟩
 
 def IO.userError (s : String) : IO.Error := IO.Error.userError s
+instance IO.Error.instCoeString : Coe String IO.Error := ⟨IO.userError⟩
 
 def IO.Error.toString : IO.Error → String
   | IO.Error.userError msg => msg

@@ -79,3 +79,17 @@ def test_let_in_a_type_keeps_its_instance_outside_the_let():
     # argument of the metavariable that replaces it): the kernel once saw `instLTNat x`
     src = "theorem ex : let x := 1; x < 2 := by decide\ndef t : let x := 1; x < 2 := sorry\n#check t\n"
     assert _errors(src) == []
+
+
+def test_argument_typed_by_an_out_param_waits_for_the_instance():
+    # `throw : [MonadExcept ε m] → ε → m α` with `ε` an out-parameter: in `IO`, `ε := IO.Error`
+    # comes from the instance, then the string is coerced (`Coe String IO.Error`), as in Lean
+    src = """
+def g (xs : List String) : IO Nat := do
+  match xs with
+  | [] => throw "invalid input"
+  | x :: _ => pure x.length
+def h : Except String Nat := throw "x"
+example : h = Except.error "x" := rfl
+"""
+    assert _errors(src) == []
