@@ -26,6 +26,10 @@ INFIX = {
     "List.cons": ("::", 3, 67), "Dvd.dvd": ("∣", 4, 50),
 }
 MAX_PREC = 1024
+EXPORTED = {
+    "Bool.true": "true", "Bool.false": "false", "List.nil": "[]", "Option.none": "none", "Option.some": "some",
+}
+"""Constants Lean prints by a shorter name (`export Bool (true false)`, list literals, `Option`)."""
 LEFT_ASSOC = frozenset(["+", "-", "*", "/", "%", "++", "&&", "||"])
 
 
@@ -73,7 +77,7 @@ class Printer:
             s = s.replace("?u", "?u.")
             return f"({s})" if prec >= MAX_PREC and " " in s else s
         if t is Const:
-            return e.name
+            return EXPORTED.get(e.name, e.name)
         if t is NatLit:
             return str(e.value)
         if t is StrLit:
@@ -126,6 +130,9 @@ class Printer:
             name = f.name
             if name == "OfNat.ofNat" and len(args) == 3 and type(args[1]) is NatLit:
                 return str(args[1].value)
+            if name == "List.cons" and len(args) == 3 and _list_elems(e) is not None:
+                # `a :: b :: []` is printed `[a, b]`, as Lean does
+                return "[" + ", ".join(self._pp(x, scope, 0) for x in _list_elems(e)) + "]"
             if name in INFIX and len(args) == INFIX[name][1]:
                 sym, n, p = INFIX[name]
                 a, b = args[-2], args[-1]
@@ -146,6 +153,20 @@ class Printer:
             parts = [self._pp(f, scope, MAX_PREC)] + [self._pp(a, scope, MAX_PREC) for a in args]
         s = " ".join(parts)
         return f"({s})" if prec >= MAX_PREC else s
+
+
+def _list_elems(e: Expr) -> list | None:
+    """The elements of `a :: b :: []`, or None when the list does not end in `[]`."""
+    out = []
+    while True:
+        f, args = X.get_app_fn_args(e)
+        if type(f) is Const and f.name == "List.cons" and len(args) == 3:
+            out.append(args[1])
+            e = args[2]
+            continue
+        if type(f) is Const and f.name == "List.nil" and len(args) == 1:
+            return out
+        return None
 
 
 def pp_expr(e: Expr, env=None, fvar_names=None) -> str:

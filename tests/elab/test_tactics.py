@@ -165,6 +165,10 @@ ACCEPTED = {
     "omega_le": "example (a b : Nat) : a ≤ a + b := by omega",
     "omega_hyp": "example (a b : Nat) (h : a = b) : a + 1 = b + 1 := by omega",
     "omega_distrib": "example (a b : Nat) : 2 * (a + b) = 2 * b + 2 * a := by omega",
+    "cases_eq_name": (
+        "def f (n : Nat) : Bool := n == 0\nexample (n : Nat) : f n = true ∨ f n = false := by\n"
+        "  cases h : f n with\n  | true => exact Or.inl rfl\n  | false => exact Or.inr rfl"
+    ),
     "tactic_match": "example (n : Nat) : n + 0 = n := by\n  match n with\n  | 0 => rfl\n  | k + 1 => rfl",
 }
 
@@ -233,6 +237,11 @@ def test_proofs_reach_the_kernel_as_terms_with_the_prelude_lemmas():
     assert result.ok
     value = str(result.eenv.env.get("t").value)
     assert "List.rec" in value and "of_eq_true" in value and "List.length_cons" in value
+
+
+def test_constants_and_lists_print_as_lean_prints_them():
+    errors = _errors("example (x : Nat) (h : [x] ≠ []) (o : Option Nat) (ho : o = some 2) (b : b = true) : o = none := by\n  skip")
+    assert errors[0].text.endswith("h : [x] ≠ []\no : Option Nat\nho : o = some 2\nb : b = true\n⊢ o = none")
 
 
 def test_goals_print_as_lean_prints_them():

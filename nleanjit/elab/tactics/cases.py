@@ -68,19 +68,24 @@ def nat_display(e: Expr) -> Expr:
 
 
 # ------------------------------------------------------------------ the elimination step
-def generalize_term(st, g, e: Expr, name: str = "x✝"):
+def generalize_term(st, g, e: Expr, name: str = "x✝", eq_name: str | None = None):
     """A goal over a new local `x` standing for the term `e` (its occurrences in the target
-    abstracted); returns (goal, x)."""
+    abstracted), with `eq_name : e = x` when given (`cases h : e`); returns (goal, x)."""
     te, mctx = st.te, st.mctx
     st.enter(g)
     target = st.goal_type(g)
     ty = mctx.instantiate(te.infer(e))
     body = kabstract(mctx, target, e)
     fv = mctx.push_local(name, ty)
+    fvars = [fv]
+    args = [e]
+    if eq_name is not None:
+        fvars.append(mctx.push_local(eq_name, EqProofs(te).eq(e, fv, ty)))
+        args.append(EqProofs(te).refl(e, ty))
     child = st.new_goal(X.instantiate1(body, fv), g.tag)
-    lam_goal = mctx.new_mvar(Pi(name, ty, body, X.DEFAULT), "opaque")
-    st.closers.append((lam_goal, [fv], child.mvar))
-    st.assign(g, App(lam_goal, e))
+    holder = mctx.new_mvar(mctx.mk_pi(fvars, st.goal_type(child)), "opaque")
+    st.closers.append((holder, fvars, child.mvar))
+    st.assign(g, X.mk_app_seq(holder, args))
     st.replace_goal(g, [child])
     return child, fv
 
@@ -297,10 +302,10 @@ def tac_cases(st, g, stx, use_rec=False):
         raise ElabError(stx, "expected a term to do case analysis on")
     tstx = targets[0]
     hname = None
-    if type(tstx) is Node and tstx.kind in ("type_ascription_h", "binop") and False:
-        pass
-    # `cases h : e`
-    kids = tstx.children if type(tstx) is Node else []
+    # `cases h : e`: the equation `h : e = c` in each case
+    if len(targets) >= 3 and type(targets[1]) is Token and targets[1].text == ":":
+        hname = V.ident_text(targets[0]) if type(targets[0]) is Node else targets[0].text
+        tstx = targets[2]
     alt_map = {}
     for a in alts:
         head, ws = _alt_names(a)
@@ -315,15 +320,15 @@ def tac_cases(st, g, stx, use_rec=False):
         return []
 
     name = V.ident_text(tstx) if type(tstx) is Node else (tstx.text if type(tstx) is Token else None)
-    fv = st.find_hyp(g, name) if name else None
+    fv = st.find_hyp(g, name) if name and hname is None else None
     if fv is None:
         e = te.elab_core(tstx, None)
         te.synthesize_pending(final=True)
         e = mctx.instantiate(e)
-        if type(e) is FVar:
+        if type(e) is FVar and hname is None:
             fv = e
         else:
-            g, fv = generalize_term(st, g, e)
+            g, fv = generalize_term(st, g, e, eq_name=hname)
     generalizing = []
     for n in gen:
         v = st.find_hyp(g, n)
