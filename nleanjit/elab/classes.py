@@ -173,7 +173,7 @@ class InstanceResolver:
                 subgoals.append(m)
             e = X.App(e, m)
             t = X.instantiate(t.body, [m])
-        if not mctx.is_def_eq(t, goal):
+        if self._heads_clash(t, goal) or not mctx.is_def_eq(t, goal):
             return None
         for m in subgoals:
             if mctx.is_assigned(m):
@@ -184,6 +184,68 @@ class InstanceResolver:
             if not mctx.is_def_eq(m, r):
                 return None
         return e
+
+
+    # Lean resolves instances at `instances` transparency: only reducible definitions and
+    # instances unfold.  Where the candidate's class arguments and the goal's have different
+    # rigid heads so unfolded, they cannot match there; unifying them at default
+    # transparency could run a program (`Decidable (t.contains 500 = true)` against
+    # `Float.decLe`, whose `Float.ble ?a ?b = true` would unfold `Tree.contains`).
+    def _heads_clash(self, t: Expr, goal: Expr) -> bool:
+        return self._clash(t, goal, 3)
+
+    def _clash(self, a: Expr, b: Expr, depth: int) -> bool:
+        ha, a = self._reducible_head(a)
+        hb, b = self._reducible_head(b)
+        if ha is None or hb is None:
+            return False
+        if ha != hb:
+            return True
+        if depth == 0:
+            return False
+        aargs, bargs = X.get_app_args(a), X.get_app_args(b)
+        return len(aargs) == len(bargs) and any(self._clash(x, y, depth - 1) for x, y in zip(aargs, bargs))
+
+    def _reducible_head(self, e: Expr) -> tuple[str | None, Expr]:
+        """The head constant of `e` after unfolding reducible definitions and instances, and
+        `e` so unfolded; None for what is not a rigid constant (variables, metavariables,
+        binders, literals and `Nat` arithmetic, which the unifier treats by value)."""
+        mctx = self.mctx
+        unfoldable = self._unfoldable()
+        for _ in range(64):
+            e = mctx.whnf_core(e)
+            f = X.get_app_fn(e)
+            if type(f) is not Const or f.name.startswith("Nat.") or f.name in _BY_VALUE:
+                return None, e
+            if f.name not in unfoldable and not self.eenv.has_attribute("reducible", f.name) \
+                    and not self._type_synonym(f.name):
+                return f.name, e
+            nxt = mctx.kernel._unfold_definition(e)
+            if nxt is None:
+                return f.name, e
+            e = nxt
+        return None, e
+
+    def _type_synonym(self, name: str) -> bool:
+        """A definition of a type (`EIO ε := EStateM ε IO.RealWorld`): unfolded here, where Lean
+        would want `inferInstanceAs`, because our prelude states its instances through them."""
+        info = self.mctx.env.find(name)
+        t = getattr(info, "type", None)
+        while type(t) is Pi:
+            t = t.body
+        return type(t) is X.Sort
+
+    def _unfoldable(self) -> frozenset:
+        count = sum(len(v) for v in self.eenv.instances.values())
+        if getattr(self, "_instance_names_count", -1) != count:
+            self._instance_names = frozenset(i.name for v in self.eenv.instances.values() for i in v)
+            self._instance_names_count = count
+        return self._instance_names
+
+
+# heads the unifier compares by value, never rigidly
+_BY_VALUE = frozenset(["OfNat.ofNat", "HAdd.hAdd", "HSub.hSub", "HMul.hMul", "HDiv.hDiv", "HMod.hMod", "HPow.hPow",
+                       "Add.add", "Sub.sub", "Mul.mul"])
 
 
 def is_class_app(eenv, mctx, t: Expr) -> bool:

@@ -137,3 +137,16 @@ def test_cli_exit_codes_and_json(tmp_path):
     assert msgs[0]["endPos"] == {"line": 1, "column": 19} and msgs[0]["data"].startswith("type mismatch")
     r = run(str(tmp_path / "missing.lean"))
     assert r.returncode == 2
+
+
+def test_instance_search_does_not_run_the_program():
+    # `Decidable (countDown big = true)`: a candidate such as `Float.decLe` has a rigid head
+    # (`Float.ble`) where the goal has `countDown`; Lean's instance transparency never unfolds
+    # `countDown`, so the search must not evaluate it (it would hit the recursion limit)
+    src = (
+        "def countDown : Nat → Bool\n  | 0 => true\n  | n + 1 => countDown n\n\n"
+        "def main : IO Unit := do\n  let big := 100000\n"
+        "  IO.println (if countDown big = true then \"yes\" else \"no\")\n"
+    )
+    result = check_source(src, "t.lean")
+    assert [m.text for m in result.messages] == []
