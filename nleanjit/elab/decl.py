@@ -140,7 +140,10 @@ def _elab_main(cmd, view: V.DeclView, name: str | None, sorry_value: bool = Fals
         if ty is None:
             if kind == "theorem":
                 raise ElabError(view.syntax, "theorem type expected")
-            ty = mctx.new_mvar(Sort(mctx.new_level_mvar()))
+            # an unstated result type does not depend on the arguments (else `(xs) → ?T` for the
+            # recursive local would make `?T := ?n xs`, which `match` cannot refine)
+            arg_ids = {fv.id for fv in list(auto_fvs) + own}
+            ty = mctx.new_mvar(Sort(mctx.new_level_mvar()), scope=[fv.id for fv in mctx.scope if fv.id not in arg_ids])
         if view.type is not None:
             te.synthesize_pending(final=True)  # headers are elaborated to completion first
         rec_fv = None

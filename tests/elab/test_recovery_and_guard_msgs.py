@@ -130,3 +130,20 @@ def legacy (xs : List String) : IO Nat := do
   return n.length + m.length
 """
     assert _errors(src) == []
+
+
+def test_untyped_definition_matching_on_an_argument():
+    # the unstated result type cannot depend on the arguments, so `match x` refines nothing
+    # (it once became `?n x y`, and the branch `y + 1` failed against `?n Nat.zero y`)
+    src = """
+def f (x y : Nat) :=
+  match x with
+  | 0 => y + 1
+  | n + 1 => y + n
+example : f 3 4 = 6 := rfl
+def ack (n m : Nat) := match n, m with
+  | 0, m => m + 1
+  | .succ n, 0 => ack n 1
+  | .succ n, .succ m => ack n (ack (n + 1) m)
+"""
+    assert _errors(src) == []
