@@ -164,3 +164,12 @@ def test_forms_older_and_current_lean_accept():
     result = parse_source(src, "t.lean")
     assert result.ok, result.diagnostics
     assert result.tree.to_source() == src
+
+
+def test_first_alternatives_on_one_line():
+    src = "theorem t : True := by\n  first | exact False.elim _ | (rcases h with a | b) | trivial\n"
+    result = parse_source(src, "t.lean")
+    assert result.ok and result.tree.to_source() == src
+    outline = result.tree.pretty()
+    assert outline.count("tactic_seq") == 5  # the by-block, three alternatives, the parenthesized one
+    assert "ident 'trivial'" in outline.split("sym '|'")[-1]

@@ -58,6 +58,7 @@ class ParserBase:
         self.pos_col = -1
         self.depth = 0
         self.no_do = False  # Lean's `withForbidden "do"`: `for x in e do`, `while c do`
+        self.bar_ends_tactic = False  # inside `first | … | …`: a `|` ends the alternative's tactic
         self.no_by_arg = False  # `show t by tac`: the `by` belongs to `show`
         # Failures of backtracking choice points, by (rule, state): nested
         # brackets that fail would otherwise be retried exponentially often.

@@ -280,10 +280,10 @@ class BlockParser:
                 return Node("tactic", [self.term()])
             if text == "(":
                 kids = [self.advance()]
-                saved = self.pos_col
-                self.pos_col = -1
+                saved, saved_bar = self.pos_col, self.bar_ends_tactic
+                self.pos_col, self.bar_ends_tactic = -1, False
                 kids.append(self.tactic_seq())
-                self.pos_col = saved
+                self.pos_col, self.bar_ends_tactic = saved, saved_bar
                 kids.append(self.expect(")"))
                 return Node("tactic_paren", kids)
             if text in self.tactic_notations:
@@ -309,9 +309,13 @@ class BlockParser:
         if text in _TACTIC_BLOCK_WORDS:
             kids = [self.advance()]
             if text == "first" or text == "solve":
-                while self.at_sym("|"):
-                    kids.append(self.advance())
-                    kids.append(self.tactic_seq())
+                saved_bar, self.bar_ends_tactic = self.bar_ends_tactic, True
+                try:  # `first | t1 | t2` on one line: a `|` ends the alternative's tactic
+                    while self.at_sym("|"):
+                        kids.append(self.advance())
+                        kids.append(self.tactic_seq())
+                finally:
+                    self.bar_ends_tactic = saved_bar
                 return Node("tactic_block_combinator", kids)
             while self.tok.kind == T.NUM:
                 kids.append(self.advance())
@@ -473,6 +477,8 @@ class BlockParser:
                         kids.append(self.term())
                     continue
                 if text == "|":
+                    if self.bar_ends_tactic:
+                        break
                     start = self.mark()
                     try:
                         kids.append(self.tactic_alternative())
