@@ -8,8 +8,24 @@
 
 static nl_object *g_out_of_bounds_msg(void) { return nl_mk_string("Error: index out of bounds"); }
 
+/* Bytes for an array object of `elem_size`-byte elements.  A capacity whose
+   size does not fit a size_t (a huge `mkArray`, doubling past 2^60) is out of
+   memory, not a wrapped-around small block that later writes overrun. */
+static size_t checked_array_bytes(size_t header, size_t elem_size, size_t capacity) {
+    size_t bytes;
+    if (__builtin_mul_overflow(elem_size, capacity, &bytes) || __builtin_add_overflow(bytes, header, &bytes))
+        nl_internal_panic_out_of_memory();
+    return bytes;
+}
+
 static size_t array_bytes(size_t capacity) {
-    return sizeof(nl_array_object) + sizeof(nl_object *) * capacity;
+    return checked_array_bytes(sizeof(nl_array_object), sizeof(nl_object *), capacity);
+}
+
+/* Capacity after growing a full array of `size` elements: doubled, saturating
+   (the allocation then fails as out of memory). */
+static size_t grown_capacity(size_t size) {
+    return size > (SIZE_MAX - 1) / 2 ? SIZE_MAX : 2 * size + 1;
 }
 
 nl_object *nl_alloc_array(size_t size, size_t capacity) {
@@ -63,7 +79,7 @@ nl_object *nl_array_ensure_exclusive(nl_object *a) {
 nl_object *nl_array_push(nl_object *a, nl_object *v) {
     nl_array_object *arr = (nl_array_object *)a;
     if (!nl_is_exclusive(a) || arr->size == arr->capacity) {
-        size_t cap = arr->size < arr->capacity ? arr->capacity : 2 * arr->size + 1;
+        size_t cap = arr->size < arr->capacity ? arr->capacity : grown_capacity(arr->size);
         a = nl_array_copy_with_capacity(a, cap);
         arr = (nl_array_object *)a;
     }
@@ -170,8 +186,8 @@ nl_object *nl_array_append(nl_object *a, nl_object *b) {
 /* ---------------------------------------------------------------- scalar arrays */
 
 nl_object *nl_alloc_sarray(unsigned elem_size, size_t size, size_t capacity) {
-    nl_sarray_object *a = (nl_sarray_object *)nl_alloc_object(sizeof(nl_sarray_object) +
-                                                              (size_t)elem_size * capacity);
+    nl_sarray_object *a = (nl_sarray_object *)nl_alloc_object(
+        checked_array_bytes(sizeof(nl_sarray_object), elem_size, capacity));
     a->hdr.tag = NL_TAG_SCALAR_ARRAY;
     a->hdr.other = (uint8_t)elem_size;
     a->size = size;
@@ -195,7 +211,7 @@ static nl_object *sarray_push(nl_object *a, const void *v) {
     nl_sarray_object *arr = (nl_sarray_object *)a;
     size_t need = arr->size + 1;
     if (!nl_is_exclusive(a) || need > arr->capacity)
-        a = sarray_reserve(a, need > arr->capacity ? 2 * arr->size + 1 : arr->capacity);
+        a = sarray_reserve(a, need > arr->capacity ? grown_capacity(arr->size) : arr->capacity);
     arr = (nl_sarray_object *)a;
     memcpy(arr->data + (size_t)a->other * arr->size, v, a->other);
     arr->size++;

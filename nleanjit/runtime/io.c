@@ -447,7 +447,7 @@ typedef struct {
     char **argv;
     void *main_fn;
     bool takes_args, returns_uint32;
-    bool guard_stack; /* on its own thread: report a stack overflow as Lean does */
+    bool guard_stack; /* report a stack overflow as Lean does */
     int code;
 } main_call;
 
@@ -456,14 +456,17 @@ typedef struct {
    just below (in the guard page of) the thread's stack; any other fault
    gets the previous handler back and happens again. */
 #define NL_ALT_STACK_BYTES (64 << 10)
-static char *g_main_stack_lo;
+static char *g_main_stack_lo, *g_main_stack_hi;
 static struct sigaction g_old_segv;
 
 static void on_segv(int sig, siginfo_t *info, void *ctx) {
     (void)sig;
     (void)ctx;
     char *addr = (char *)info->si_addr;
-    if (g_main_stack_lo && addr < g_main_stack_lo + 4096 && addr >= g_main_stack_lo - (1 << 20)) {
+    /* Below the stack's low end (its guard page), or inside the stack when
+       the stack itself could not grow (the calling thread's stack under a
+       low `ulimit -v`). */
+    if (g_main_stack_lo && addr < g_main_stack_hi && addr >= g_main_stack_lo - (1 << 20)) {
         static const char msg[] = "Stack overflow detected. Aborting.\n";
         ssize_t ignored = write(2, msg, sizeof msg - 1);
         (void)ignored;
@@ -490,8 +493,10 @@ static void *run_main(void *arg) {
     if (c->guard_stack && pthread_getattr_np(pthread_self(), &self) == 0) {
         void *lo;
         size_t size;
-        if (pthread_attr_getstack(&self, &lo, &size) == 0 && (alt = alt_stack_for_this_thread()) != NULL)
+        if (pthread_attr_getstack(&self, &lo, &size) == 0 && (alt = alt_stack_for_this_thread()) != NULL) {
             g_main_stack_lo = (char *)lo;
+            g_main_stack_hi = (char *)lo + size;
+        }
         pthread_attr_destroy(&self);
     }
     nl_object *res;
@@ -507,7 +512,7 @@ static void *run_main(void *arg) {
     }
     nl_dec(res);
     if (alt) {
-        g_main_stack_lo = NULL;
+        g_main_stack_lo = g_main_stack_hi = NULL;
         stack_t off = {.ss_flags = SS_DISABLE};
         sigaltstack(&off, NULL);
         free(alt);
@@ -520,6 +525,7 @@ static void *run_main(void *arg) {
    tree must not overflow the process's default 8 MB stack.  NL_MAIN_STACK_MB
    overrides the size; 0 runs main on the calling thread. */
 #define NL_MAIN_STACK_MB_DEFAULT 1024
+#define NL_MAIN_STACK_MIN_BYTES ((size_t)16 << 20)
 
 static size_t main_stack_bytes(void) {
     const char *env = getenv("NL_MAIN_STACK_MB");
@@ -540,14 +546,16 @@ int nl_main(int argc, char **argv, void *main_fn, bool takes_args, bool returns_
     sigemptyset(&sa.sa_mask);
     bool handler = stack && sigaction(SIGSEGV, &sa, &g_old_segv) == 0;
     c.guard_stack = handler;
-    if (stack && pthread_attr_init(&attr) == 0) {
+    /* Under a low `ulimit -v` a 1 GiB stack cannot be reserved: halve it
+       until it can, rather than fall back to the 8 MB process stack. */
+    for (; stack && !threaded; stack = stack / 2 >= NL_MAIN_STACK_MIN_BYTES ? stack / 2 : 0) {
+        if (pthread_attr_init(&attr) != 0) break;
         threaded = pthread_attr_setstacksize(&attr, stack) == 0 && pthread_create(&th, &attr, run_main, &c) == 0;
         pthread_attr_destroy(&attr);
     }
     if (threaded) {
         pthread_join(th, NULL);
-    } else {  /* no thread (or none that big): run where we are */
-        c.guard_stack = false;
+    } else {  /* no thread: run where we are, still reporting an overflow */
         run_main(&c);
     }
     if (handler) sigaction(SIGSEGV, &g_old_segv, NULL);

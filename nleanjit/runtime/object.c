@@ -80,6 +80,7 @@ static void refill_size_class(unsigned cls) {
 #endif
 
 nl_object *nl_alloc_object(size_t sz) {
+    if (NL_UNLIKELY(sz > SIZE_MAX - 7)) nl_internal_panic_out_of_memory(); /* rounding would wrap */
     sz = (sz + 7) & ~(size_t)7;
     nl_object *o;
     COUNT_ALLOC();

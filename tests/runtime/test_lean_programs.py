@@ -1,0 +1,80 @@
+"""Small Lean programs compiled to executables with `nleanjit compile` and
+run in a subprocess: the runtime's behaviour as a compiled program sees it
+(big arrays, allocation failure, stack limits, time and randomness externs).
+
+Each program lives in tests/runtime/lean/<name>.lean; executables are built
+once per session.
+"""
+from __future__ import annotations
+
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+LEAN_DIR = Path(__file__).parent / "lean"
+CLI = "import sys; from nleanjit.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.fixture(scope="session")
+def lean_exe(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("runtime-lean")
+    built: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in built:
+            exe = out_dir / name
+            proc = subprocess.run(
+                [sys.executable, "-c", CLI, "compile", str(LEAN_DIR / f"{name}.lean"), "-o", str(exe)],
+                capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            built[name] = exe
+        return built[name]
+
+    return get
+
+
+def run_exe(exe: Path, *args: str, address_space: int | None = None, timeout: float = 60):
+    """Runs `exe`; with `address_space` (bytes) under that RLIMIT_AS."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=limit if address_space else None)
+
+
+def test_a_million_pushes_grow_the_array(lean_exe):
+    n = 1_000_000
+    proc = run_exe(lean_exe("array_push_loop"), str(n))
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == f"{n} {n * (n + 1) // 2}\n"
+
+
+def test_pushing_past_the_address_space_is_out_of_memory(lean_exe):
+    # 10^8 pointers need 800 MB (1.6 GB while the array is copied to grow).
+    proc = run_exe(lean_exe("array_push_loop"), str(10 ** 8), address_space=300 << 20)
+    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    assert proc.stderr == "INTERNAL PANIC: out of memory\n"
+
+
+def test_huge_mk_array_is_out_of_memory_not_a_wrapped_size(lean_exe):
+    # 2^61 pointers: the byte count overflows 64 bits.
+    proc = run_exe(lean_exe("array_mk_huge"), str(2 ** 61))
+    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    assert proc.stderr == "INTERNAL PANIC: out of memory\n"
+
+
+def test_main_gets_a_smaller_stack_under_a_low_address_space_limit(lean_exe):
+    # The default 1 GiB stack cannot be reserved in 400 MB; main still runs
+    # on a big thread stack, so non-tail recursion 10^5 deep succeeds.
+    proc = run_exe(lean_exe("array_push_for"), str(10 ** 5), address_space=400 << 20)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "100000\n", "")
+
+
+def test_stack_overflow_under_a_low_address_space_limit_is_reported(lean_exe):
+    proc = run_exe(lean_exe("array_push_for"), str(10 ** 7), address_space=400 << 20)
+    assert proc.returncode == -signal.SIGABRT, (proc.returncode, proc.stderr)
+    assert proc.stderr == "Stack overflow detected. Aborting.\n"
