@@ -563,8 +563,46 @@ def Array.zip {α : Type u} {β : Type v} (as : Array α) (bs : Array β) : Arra
 def Array.toListAppend {α : Type u} (as : Array α) (l : List α) : List α := List.append as.toList l
 def Array.insertionSort {α : Type u} (a : Array α) (lt : α → α → Bool) : Array α :=
   Array.mk (List.mergeSort a.toList (fun x y => not (lt y x)))
+/-! `Array.qsort` is Lean's classic quicksort (the version Lean's own tests were written
+against): a median-of-three pivot moved to `hi`, a Lomuto partition, then the left part
+`[lo, mid]` and the right part `[mid+1, hi]`. With an `lt` that is not a strict order the
+result depends on exactly these comparisons and swaps, so they follow Lean's order.
+Fuel arguments keep the recursion structural; each bound is never reached. -/
+/-- `a[i]`, or `d` past the end (qsort's indices stay in range). -/
+def Array.qsort.elem {α : Type u} (a : Array α) (d : α) (i : Nat) : α :=
+  if h : LT.lt i a.size then Array.get a (Fin.mk i h) else d
+/-- Moves the elements of `[i, hi)` that are `lt pivot` to the front, then the pivot to `i`. -/
+def Array.qsort.partitionLoop {α : Type u} (lt : α → α → Bool) (d pivot : α) (hi : Nat) :
+    Nat → Array α → Nat → Nat → Nat × Array α
+  | .zero, a, i, _ => (i, Array.swap! a i hi)
+  | .succ fuel, a, i, j =>
+    if LT.lt j hi then
+      if lt (Array.qsort.elem a d j) pivot then
+        Array.qsort.partitionLoop lt d pivot hi fuel (Array.swap! a i j) (i + 1) (j + 1)
+      else Array.qsort.partitionLoop lt d pivot hi fuel a i (j + 1)
+    else (i, Array.swap! a i hi)
+/-- Partitions `[lo, hi]`; returns the pivot's final index. -/
+def Array.qsort.partition {α : Type u} (lt : α → α → Bool) (d : α) (a : Array α) (lo hi : Nat) : Nat × Array α :=
+  let mid := (lo + hi) / 2
+  let a := if lt (Array.qsort.elem a d mid) (Array.qsort.elem a d lo) then Array.swap! a lo mid else a
+  let a := if lt (Array.qsort.elem a d hi) (Array.qsort.elem a d lo) then Array.swap! a lo hi else a
+  let a := if lt (Array.qsort.elem a d mid) (Array.qsort.elem a d hi) then Array.swap! a mid hi else a
+  Array.qsort.partitionLoop lt d (Array.qsort.elem a d hi) hi (hi - lo + 1) a lo lo
+def Array.qsort.sort {α : Type u} (lt : α → α → Bool) (d : α) : Nat → Array α → Nat → Nat → Array α
+  | .zero, a, _, _ => a
+  | .succ fuel, a, lo, hi =>
+    if LT.lt lo hi then
+      match Array.qsort.partition lt d a lo hi with
+      | (mid, a) =>
+        if LE.le hi mid then a
+        else Array.qsort.sort lt d fuel (Array.qsort.sort lt d fuel a lo mid) (mid + 1) hi
+    else a
 def Array.qsort {α : Type u} (a : Array α) (lt : α → α → Bool) (low : Nat := 0) (high : Nat := a.size - 1) : Array α :=
-  Array.insertionSort a lt
+  if h : LT.lt 0 a.size then
+    let last := a.size - 1
+    Array.qsort.sort lt (Array.get a (Fin.mk 0 h)) (a.size + 1) a
+      (if LE.le low last then low else last) (if LE.le high last then high else last)
+  else a
 /-- `n.forM f` runs `f i h` for `i = 0, 1, …, n-1` in order, `h : i < n` (Lean's `Nat.forM`).
 The loop counts with a fuel argument so the recursion is structural. -/
 def Nat.forM.loop {m : Type → Type u} [Monad m] (n : Nat) (f : (i : Nat) → LT.lt i n → m Unit) : Nat → Nat → m Unit
