@@ -13,7 +13,7 @@ Commands: `def`/`theorem`/`abbrev`/`instance`/`example`/`opaque`/`axiom`
 `where` helpers), `inductive`, `structure`/`class` (inductive.py),
 `namespace`/`section`/`end`, `open`, `variable`, `universe`, `attribute`,
 `set_option`, `mutual` (each member alone), `#check`, `#print`, `#reduce`,
-`#eval` (closed `Nat`/`Bool`/`String`/`Char` values by kernel reduction),
+`#eval` (kernel reduction for literals, else the compiler: `codegen.evaluate`),
 `#guard_msgs` (guard_msgs.py: the messages of the command it wraps against its doc comment).
 """
 
@@ -456,6 +456,20 @@ class CommandElab:
             at = Span(toks[0].line, toks[0].col, toks[-1].line, toks[-1].col + len(toks[-1].text)) if toks else stx
             self.error(at, verdict.failure_text)
 
+    def _repr_term(self, te, mctx, t: Expr, e: Expr) -> Expr | None:
+        """`reprStr e` (else `toString e`) for `e : t`, or None without an instance."""
+        s_lvl = mctx.instantiate_level(te.level_of_type(t))  # `t : Type u` is `Sort (u+1)`
+        if type(s_lvl) is not L.Succ:
+            return None
+        u = s_lvl.of
+        inst = te.resolver.synth(App(Const("Repr", (u,)), t))
+        if inst is not None:
+            return mctx.instantiate(X.mk_app(Const("reprStr", (u,)), t, inst, e))
+        inst = te.resolver.synth(App(Const("ToString", (u,)), t))
+        if inst is None:
+            return None
+        return mctx.instantiate(X.mk_app(Const("ToString.toString", (u,)), t, inst, e))
+
     def _hash_term(self, cmd: str, stx, arg) -> None:
         from nleanjit.elab.inductive import zero_level_mvars
 
@@ -493,10 +507,74 @@ class CommandElab:
                 raise ElabError(stx, "Expression\n  " + pr.pp(e) + "\ndid not evaluate to `true`")
         elif cmd == "eval":
             text = _eval_literal(mctx, e, t)
-            if text is None:
-                self.log("warning", stx, "nleanjit: #eval of this term is not supported yet (only closed Nat, Bool, String and Char values)")
-            else:
+            if text is not None:
                 self.log("information", stx, text)
+                return
+            shown = self._eval_compiled(te, mctx, e, t)
+            if shown is None:
+                self.log("warning", stx, "nleanjit: #eval of this term is not supported yet (only closed values the "
+                                         "compiler supports, shown through `Repr`/`ToString`, and `IO` actions "
+                                         "returning `Unit` or `String`)")
+                return
+            for severity, text in shown:
+                self.log(severity, stx, text)
+
+    def _eval_compiled(self, te, mctx, e: Expr, t: Expr) -> list[tuple[str, str]] | None:
+        """`#eval e` through the compiler (`codegen.evaluate`): an `IO` action returning `Unit` or
+        `String` runs, its output one message and its value another (as Lean shows them); any
+        other closed value is shown through its `Repr` (else `ToString`) instance. None when it
+        cannot be evaluated (the caller warns)."""
+        import json
+
+        e, t = mctx.instantiate(e), mctx.instantiate(t)
+        if e.has_expr_mvar or e.has_fvar or t.has_expr_mvar:
+            return None
+        head, args = X.get_app_fn_args(t)
+        is_io = type(head) is Const and head.name in ("IO", "BaseIO") and len(args) == 1
+        try:
+            from nleanjit.codegen.evaluate import eval_term
+
+            if is_io:
+                inner = mctx.whnf(args[0])
+                if not (type(inner) is Const and inner.name in ("Unit", "PUnit", "String")):
+                    # `IO α`: run it and show the value through `Repr`, as one more message
+                    shown_value = self._repr_term(te, mctx, args[0], X.BVar(0))
+                    if shown_value is None:
+                        return None
+                    z = (L.ZERO, L.ZERO)
+                    m = head
+                    bind_inst = te.resolver.synth(App(Const("Bind", z), m))
+                    pure_inst = te.resolver.synth(App(Const("Pure", z), m))
+                    if bind_inst is None or pure_inst is None:
+                        return None
+                    k = X.Lam("r", args[0], X.mk_app(Const("Pure.pure", z), m, pure_inst, Const("String"), shown_value), X.DEFAULT)
+                    r = eval_term(self.eenv, X.mk_app(Const("Bind.bind", z), m, bind_inst, args[0], Const("String"), e, k))
+                    shown = [("information", r.output)] if r.output else []
+                    if r.value is not None:
+                        shown.append(("information", r.value))
+                    if r.error is not None:
+                        shown.append(("error", r.error))
+                    return shown
+                r = eval_term(self.eenv, e)
+                shown = [("information", r.output)] if r.output else []
+                if r.value is not None:
+                    shown.append(("information", json.dumps(r.value, ensure_ascii=False)))
+                if r.error is not None:
+                    shown.append(("error", r.error))
+                return shown
+            tw = mctx.whnf(t)
+            if not (type(tw) is Const and tw.name == "String"):
+                e = self._repr_term(te, mctx, t, e)
+                if e is None:
+                    return None
+                r = eval_term(self.eenv, e)
+                return [("information", r.value or "")]
+            r = eval_term(self.eenv, e)
+            return [("information", json.dumps(r.value or "", ensure_ascii=False))]
+        except Exception:  # the compiler or the JIT cannot run it: the caller warns
+            if _DEBUG:
+                raise
+            return None
 
 
 def _normalize(mctx, e: Expr, depth: int = 0) -> Expr:

@@ -147,3 +147,38 @@ def ack (n m : Nat) := match n, m with
   | .succ n, .succ m => ack n (ack (n + 1) m)
 """
     assert _errors(src) == []
+
+
+def test_eval_through_the_compiler_matches_guard_msgs():
+    # values shown through `Repr`, `IO` actions' output and value as two messages (Lean's shape)
+    src = """
+structure P where
+  x : Nat
+  y : Bool
+  deriving Repr
+/-- info: { x := 1, y := true } -/
+#guard_msgs in
+#eval P.mk 1 true
+/-- info: [1, 2, 3] -/
+#guard_msgs in
+#eval [1, 2, 3]
+/-- info: -2 -/
+#guard_msgs in
+#eval (3 : Int) - 5
+def act : IO Nat := do
+  IO.println "1"
+  IO.println "2"
+  return 6
+/--
+info: 1
+2
+---
+info: 6
+-/
+#guard_msgs in
+#eval act
+/-- info: hello -/
+#guard_msgs in
+#eval IO.println "hello"
+"""
+    assert _errors(src) == []
