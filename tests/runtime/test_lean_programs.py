@@ -78,3 +78,63 @@ def test_stack_overflow_under_a_low_address_space_limit_is_reported(lean_exe):
     proc = run_exe(lean_exe("array_push_for"), str(10 ** 7), address_space=400 << 20)
     assert proc.returncode == -signal.SIGABRT, (proc.returncode, proc.stderr)
     assert proc.stderr == "Stack overflow detected. Aborting.\n"
+
+
+def lean_qsort(items, lt, low=0, high=None):
+    """Lean's classic `Array.qsort`, step by step: median of three at `hi`,
+    Lomuto partition, sort `[lo, mid]` then `[mid+1, hi]`."""
+    a = list(items)
+    if not a:
+        return a
+    last = len(a) - 1
+    low, high = min(low, last), min(last if high is None else high, last)
+
+    def swap(i, j):
+        a[i], a[j] = a[j], a[i]
+
+    def partition(lo, hi):
+        mid = (lo + hi) // 2
+        if lt(a[mid], a[lo]):
+            swap(lo, mid)
+        if lt(a[hi], a[lo]):
+            swap(lo, hi)
+        if lt(a[mid], a[hi]):
+            swap(mid, hi)
+        pivot, i = a[hi], lo
+        for j in range(lo, hi):
+            if lt(a[j], pivot):
+                swap(i, j)
+                i += 1
+        swap(i, hi)
+        return i
+
+    def sort(lo, hi):
+        if lo < hi:
+            mid = partition(lo, hi)
+            if mid < hi:
+                sort(lo, mid)
+                sort(mid + 1, hi)
+
+    sort(low, high)
+    return a
+
+
+def test_qsort_makes_leans_comparisons_and_swaps(lean_exe):
+    xs = [5, 3, 9, 1, 1, 7, 2, 8, 0, 4, 6, 3, 12, 10, 11, 2, 5, 13, 7, 0]
+    cases = [
+        lean_qsort(xs, lambda a, b: a < b),
+        lean_qsort(xs, lambda a, b: a > b),
+        lean_qsort(xs, lambda a, b: a <= b),
+        lean_qsort(xs, lambda a, b: a != b),
+        lean_qsort(xs, lambda a, b: a % 3 < b % 3),
+        lean_qsort(xs, lambda a, b: (a + b) % 2 == 0),
+        lean_qsort(xs, lambda a, b: a < b, 3, 11),
+        lean_qsort(xs, lambda a, b: a < b, 15, 100),
+        lean_qsort([1, 2], lambda a, b: a != b),
+        [],
+    ]
+    assert cases[-2] == [1, 2]  # compile/qsortBadLt of the corpus
+    expected = "".join("#[" + ", ".join(map(str, c)) + "]\n" for c in cases)
+    proc = run_exe(lean_exe("qsort"))
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == expected
