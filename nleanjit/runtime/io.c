@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -335,6 +336,34 @@ nl_object *nl_io_mono_nanos_now(nl_object *w) {
 nl_object *nl_io_mono_ms_now(nl_object *w) {
     (void)w;
     return nl_io_result_mk_ok(nl_nat_of_u64(nl_mono_nanos() / 1000000ULL));
+}
+
+/* IO.sleep: at least `ms` milliseconds, resumed after signals. */
+nl_object *nl_io_sleep(uint32_t ms, nl_object *w) {
+    (void)w;
+    struct timespec left = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+    }
+    return io_unit();
+}
+
+/* IO.getRandomBytes: `n` bytes from the kernel's generator (getrandom(2),
+   which may return fewer bytes than asked, so loop). */
+nl_object *nl_io_get_random_bytes(size_t n, nl_object *w) {
+    (void)w;
+    nl_object *a = nl_alloc_sarray(1, n, n);
+    uint8_t *p = nl_sarray_cptr(a);
+    for (size_t done = 0; done < n;) {
+        ssize_t got = getrandom(p + done, n - done, 0);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            nl_dec(a);
+            return nl_io_result_mk_error(nl_io_error_of_errno(err, NULL));
+        }
+        done += (size_t)got;
+    }
+    return nl_io_result_mk_ok(a);
 }
 
 /* The program arguments after argv[0] as List String. */

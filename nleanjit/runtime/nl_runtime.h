@@ -598,6 +598,8 @@ nl_object *nl_io_file_exists(nl_object *path, nl_object *w);        /* Bool, box
 nl_object *nl_io_remove_file(nl_object *path, nl_object *w);
 nl_object *nl_io_mono_nanos_now(nl_object *w);   /* IO.monoNanosNow : Nat */
 nl_object *nl_io_mono_ms_now(nl_object *w);      /* IO.monoMsNow : Nat */
+nl_object *nl_io_sleep(uint32_t ms, nl_object *w);             /* IO.sleep : Unit */
+nl_object *nl_io_get_random_bytes(size_t n, nl_object *w);     /* IO.getRandomBytes : ByteArray */
 nl_object *nl_io_get_args(nl_object *w);         /* the command line as List String */
 nl_object *nl_io_exit(uint8_t code, nl_object *w) __attribute__((noreturn)); /* IO.Process.exit */
 uint64_t nl_mono_nanos(void);

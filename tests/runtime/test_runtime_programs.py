@@ -246,3 +246,15 @@ def test_main_runs_on_a_big_stack_and_reports_overflow(c_programs):
     over = go("overflow", env={"NL_MAIN_STACK_MB": "16"})
     assert over.returncode == -signal.SIGABRT
     assert over.stderr == "Stack overflow detected. Aborting.\n"
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_sleep_and_random_bytes(c_programs, run_program, variant):
+    proc = run_program(c_programs.get("io_main", variant), "sleep_random", env={"NL_REPORT_LIVE": "1"})
+    assert proc.returncode == 1, proc.stderr  # one argument
+    f = facts(proc.stdout)
+    assert f["slept_ms_at_least_30"] == "1" and f["ms_monotonic"] == "1"
+    assert f["random_sizes"] == "64 64 1"  # ByteArrays: element size 1
+    assert f["random_differ"] == "1 1"
+    assert f["random_empty"] == "0"
+    assert f"live {expected_live(variant)}" in proc.stderr

@@ -98,6 +98,27 @@ static nl_object *user_main(nl_object *args, nl_object *w) {
         printf("getArgs %s\n", nl_string_cstr(first));
         nl_dec(g);
     }
+    if (!strcmp(mode, "sleep_random")) {
+        uint64_t t0 = nl_mono_nanos();
+        nl_dec(nl_io_sleep(30, w));
+        printf("slept_ms_at_least_30 %d\n", nl_mono_nanos() - t0 >= 30000000ULL);
+        nl_object *ms0 = nl_io_mono_ms_now(w);
+        nl_dec(nl_io_sleep(0, w));
+        nl_object *ms1 = nl_io_mono_ms_now(w);
+        printf("ms_monotonic %d\n", nl_nat_le(nl_io_result_get_value(ms0), nl_io_result_get_value(ms1)));
+        nl_dec(ms0); nl_dec(ms1);
+        nl_object *r1 = nl_io_get_random_bytes(64, w), *r2 = nl_io_get_random_bytes(64, w);
+        nl_object *b1 = nl_io_result_get_value(r1), *b2 = nl_io_result_get_value(r2);
+        printf("random_sizes %zu %zu %d\n", nl_sarray_size(b1), nl_sarray_size(b2), b1->other);
+        /* two 512-bit draws are equal or all zero only if the generator is broken */
+        int zero = 1;
+        for (size_t i = 0; i < 64; i++) zero &= nl_sarray_cptr(b1)[i] == 0;
+        printf("random_differ %d %d\n", memcmp(nl_sarray_cptr(b1), nl_sarray_cptr(b2), 64) != 0, !zero);
+        nl_dec(r1); nl_dec(r2);
+        nl_object *r0 = nl_io_get_random_bytes(0, w);
+        printf("random_empty %zu\n", nl_sarray_size(nl_io_result_get_value(r0)));
+        nl_dec(r0);
+    }
     nl_dec(args);
     fflush(stdout);
     return nl_io_result_mk_ok(n); /* exit code: the number of arguments */
