@@ -53,6 +53,8 @@ def elab_definition(cmd, view: V.DeclView, name_override: str | None = None) -> 
     # `where` helpers come first, visible by their short names
     added_aliases = []
     base = name or "inst"
+    outer_base, cmd.let_rec_base = getattr(cmd, "let_rec_base", None), base
+    outer_rec_aliases, cmd.let_rec_aliases = getattr(cmd, "let_rec_aliases", []), added_aliases
     for wd in view.where_decls:
         wv = V.view_decl(wd)
         full = f"{base}.{wv.name}"
@@ -88,6 +90,7 @@ def elab_definition(cmd, view: V.DeclView, name_override: str | None = None) -> 
             cmd.scopes.pop()
         for a in added_aliases:
             cmd.eenv.aliases.pop(a, None)
+        cmd.let_rec_base, cmd.let_rec_aliases = outer_base, outer_rec_aliases
 
 
 def _recoverable(cmd, view: V.DeclView, name: str | None, err: Exception) -> bool:

@@ -304,6 +304,9 @@ class DoElab:
     # --- let and reassignment
     def do_let(self, item, rest, ctx, k, expected) -> Expr:
         ch = item.children
+        if len(ch) > 2 and type(ch[1]) is Token and ch[1].text == "rec":
+            self.te.elab_let_rec_decl(item, ch)  # lifted to an auxiliary definition, as in Lean
+            return self.seq(rest, ctx, k, expected)
         is_mut = len(ch) > 1 and type(ch[1]) is Token and ch[1].text == "mut"
         i = 2 if is_mut else 1
         name = None

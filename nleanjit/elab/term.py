@@ -1411,10 +1411,40 @@ class TermElab:
             self.mctx.pop_local(len(fvars))
 
     # ------------------------------------------------------------ let, have, show, if
+    def lift_let_rec(self, stx, name: str, binders: list, ty_stx, val_stx) -> None:
+        """`let rec f xs : T := v` becomes the auxiliary definition `<decl>.f` (as Lean lifts it),
+        visible as `f` until the end of the enclosing declaration. A `let rec` that uses local
+        variables of the enclosing term (Lean closes over them) is not supported yet."""
+        cmd = self.ctx
+        own = {name} | {t.text for b in binders for t in (b.tokens() if type(b) is Node else [b])
+                         if getattr(t, "kind", None) == "ident"}
+        for part in (ty_stx, val_stx):
+            for t in (part.tokens() if type(part) is Node else []):
+                if t.kind == "ident" and t.text.split(".")[0] not in own and self.mctx.lookup_local(t.text.split(".")[0]) is not None \
+                        and self.mctx.lookup_local(t.text.split(".")[0]).id not in self.mctx.aux_fvars:
+                    raise ElabError(t, f"unsupported: 'let rec' using the local variable '{t.text}' of the enclosing term "
+                                       "(not yet implemented by nleanjit's elaborator)")
+        base = getattr(cmd, "let_rec_base", None) or "_let_rec"
+        full = f"{base}.{name}"
+        text = f"def {full} " + " ".join(b.to_source().strip() for b in binders)
+        if ty_stx is not None:
+            text += " : " + ty_stx.to_source().strip()
+        if type(val_stx) is Node and val_stx.kind == "fun" and len(val_stx.children) == 2 and V.is_node(val_stx.children[1], "alts"):
+            text += "\n" + val_stx.children[1].to_source()
+        else:
+            text += " :=\n  " + val_stx.to_source().strip().replace("\n", "\n  ")
+        errors = cmd._elab_generated(text + "\n")
+        if errors:
+            raise ElabError(stx, errors[0].split(": error: ", 1)[-1])
+        cmd.eenv.aliases[name] = full
+        getattr(cmd, "let_rec_aliases", []).append(name)
+
     def elab_let(self, stx, expected):
         ch = stx.children
         kw = ch[0].text
         body = ch[-1]
+        if len(ch) > 2 and type(ch[1]) is Token and ch[1].text == "rec":
+            return self._elab_let_rec(stx, expected)
         i = 1
         name = None
         pattern = None
@@ -1481,6 +1511,34 @@ class TermElab:
             return self.mctx.mk_lambda([fv], b)
         finally:
             self.mctx.pop_local()
+
+    def _elab_let_rec(self, stx, expected):
+        ch = stx.children
+        self.elab_let_rec_decl(stx, ch[:-1])
+        return self.elab(ch[-1], expected)
+
+    def elab_let_rec_decl(self, stx, ch) -> None:
+        """The declaration part of `let rec` (children after `let rec`, without the body)."""
+        name, binders, ty_stx, val_stx = None, [], None, None
+        i = 2
+        while i < len(ch):
+            c = ch[i]
+            if type(c) is Token and c.kind == "ident" and name is None:
+                name = c.text
+            elif type(c) is Node and c.kind in V.BINDER_KINDS and val_stx is None and ty_stx is None:
+                binders.append(c)
+            elif type(c) is Token and c.text == ":" and ty_stx is None and val_stx is None:
+                ty_stx = ch[i + 1]
+                i += 1
+            elif type(c) is Token and c.text == ":=":
+                val_stx = ch[i + 1]
+                i += 1
+            elif type(c) is Node and c.kind == "alts":
+                val_stx = Node("fun", [Token("ident", "fun", "", 0, 0, 0), c])
+            i += 1
+        if name is None or val_stx is None:
+            raise ElabError(stx, "unsupported 'let rec' syntax (not yet implemented by nleanjit's elaborator)")
+        self.lift_let_rec(stx, name, binders, ty_stx, val_stx)
 
     def elab_show(self, stx, expected):
         nodes = V.nodes(stx)

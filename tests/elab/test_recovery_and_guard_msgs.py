@@ -182,3 +182,26 @@ info: 6
 #eval IO.println "hello"
 """
     assert _errors(src) == []
+
+
+def test_let_rec_is_lifted_to_an_auxiliary_definition():
+    src = """
+def h (n : Nat) : Nat :=
+  let rec go (i acc : Nat) : Nat := match i with
+    | 0 => acc
+    | i + 1 => go i (acc + i + 1)
+  go n 0
+example : h 3 = 6 := rfl
+example : h.go 2 0 = 3 := rfl
+def h2 (n : Nat) : Nat := Id.run do
+  let rec go : Nat → Nat
+    | 0 => 1
+    | i + 1 => 2 * go i
+  return go n
+example : h2 3 = 8 := rfl
+"""
+    assert _errors(src) == []
+    # closing over a local of the enclosing term is not lifted yet: said plainly
+    bad = "def bad (n : Nat) : Nat :=\n  let rec go (i : Nat) : Nat := i + n\n  go 1\n"
+    assert [t for _, t in _errors(bad)] == [
+        "unsupported: 'let rec' using the local variable 'n' of the enclosing term (not yet implemented by nleanjit's elaborator)"]
