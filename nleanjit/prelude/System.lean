@@ -175,6 +175,55 @@ structure IO.Ref (α : Type) where
 @[extern "lean_st_ref_get"] opaque IO.Ref.get {α : Type} (r : IO.Ref α) : BaseIO α := pure r.val
 @[extern "lean_st_ref_set"] opaque IO.Ref.set {α : Type} (r : IO.Ref α) (a : α) : BaseIO Unit := pure ()
 @[extern "lean_st_ref_swap"] opaque IO.Ref.swap {α : Type} (r : IO.Ref α) (a : α) : BaseIO α := pure a
+
+/-! Random numbers: Lean's `StdGen` (L'Ecuyer's combined generator, as in Haskell's
+`random`), so a program that calls `IO.setRandSeed n` draws Lean's numbers. -/
+@[extern "lean_io_get_random_bytes"] opaque IO.getRandomBytes (nBytes : USize) : IO ByteArray := pure ByteArray.empty
+structure StdGen where
+  s1 : Nat
+  s2 : Nat
+instance StdGen.instInhabited : Inhabited StdGen := ⟨StdGen.mk 0 0⟩
+def stdRange : Nat × Nat := (1, 2147483562)
+/-- One step of each component generator, combined; Int arithmetic done in Nat
+(a negative intermediate gets the modulus added, as Lean's `if s' < 0`). -/
+def stdNext (g : StdGen) : Nat × StdGen :=
+  let a1 := 40014 * (g.s1 % 53668)
+  let b1 := (g.s1 / 53668) * 12211
+  let s1 := if a1 < b1 then a1 + 2147483563 - b1 else a1 - b1
+  let a2 := 40692 * (g.s2 % 52774)
+  let b2 := (g.s2 / 52774) * 3791
+  let s2 := if a2 < b2 then a2 + 2147483399 - b2 else a2 - b2
+  let z := if s1 ≤ s2 then s1 + 2147483562 - s2 else (s1 - s2) % 2147483562
+  (z, StdGen.mk s1 s2)
+def mkStdGen (s : Nat := 0) : StdGen := StdGen.mk (s % 2147483562 + 1) ((s / 2147483562) % 2147483398 + 1)
+/-- Draws base-2147483562 digits until the target magnitude `r` is used up (fuel: `r`). -/
+def randNat.draw : Nat → Nat → Nat × StdGen → Nat × StdGen
+  | .zero, _, vg => vg
+  | .succ fuel, r, vg =>
+    if r == 0 then vg
+    else match stdNext vg.2 with
+      | (x, g) => randNat.draw fuel (r / 2147483562 - 1) (vg.1 * 2147483562 + (x - 1), g)
+/-- A number in `[lo, hi]` (the bounds in either order) and the next generator. -/
+def randNat (g : StdGen) (lo hi : Nat) : Nat × StdGen :=
+  let lo' := if lo > hi then hi else lo
+  let hi' := if lo > hi then lo else hi
+  let k := hi' - lo' + 1
+  match randNat.draw (k * 1000) (k * 1000) (0, g) with
+  | (v, g') => (lo' + v % k, g')
+def randBool (g : StdGen) : Bool × StdGen :=
+  match randNat g 0 1 with
+  | (v, g') => (v == 1, g')
+instance StdGen.instInhabitedRef : Inhabited (IO.Ref StdGen) := ⟨IO.Ref.mk default⟩
+initialize IO.stdGenRef : IO.Ref StdGen ← do
+  let t ← IO.monoNanosNow
+  IO.mkRef (mkStdGen t)
+def IO.setRandSeed (n : Nat) : BaseIO Unit := IO.Ref.set IO.stdGenRef (mkStdGen n)
+def IO.rand (lo hi : Nat) : BaseIO Nat := do
+  let g ← IO.Ref.get IO.stdGenRef
+  match randNat g lo hi with
+  | (r, g') => do
+    IO.Ref.set IO.stdGenRef g'
+    pure r
 def IO.Ref.modify {α : Type} (r : IO.Ref α) (f : α → α) : BaseIO Unit := bind (IO.Ref.get r) (fun a => IO.Ref.set r (f a))
 def IO.Ref.modifyGet {α β : Type} (r : IO.Ref α) (f : α → β × α) : BaseIO β :=
   bind (IO.Ref.get r) (fun a => bind (IO.Ref.set r (f a).snd) (fun _ => pure (f a).fst))

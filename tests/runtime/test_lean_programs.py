@@ -138,3 +138,49 @@ def test_qsort_makes_leans_comparisons_and_swaps(lean_exe):
     proc = run_exe(lean_exe("qsort"))
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout == expected
+
+
+def std_next(g):
+    """Lean's `stdNext` in Int arithmetic, as its source writes it."""
+    s1, s2 = g
+    k = s1 // 53668
+    s1 = 40014 * (s1 - k * 53668) - k * 12211
+    s1 = s1 + 2147483563 if s1 < 0 else s1
+    k = s2 // 52774
+    s2 = 40692 * (s2 - k * 52774) - k * 3791
+    s2 = s2 + 2147483399 if s2 < 0 else s2
+    z = s1 - s2
+    return (z + 2147483562 if z < 1 else z % 2147483562), (s1, s2)
+
+
+def mk_std_gen(s):
+    return s % 2147483562 + 1, (s // 2147483562) % 2147483398 + 1
+
+
+def rand_nat(g, lo, hi):
+    lo, hi = min(lo, hi), max(lo, hi)
+    k = hi - lo + 1
+    remaining, v = k * 1000, 0
+    while remaining:
+        x, g = std_next(g)
+        v = v * 2147483562 + (x - 1)
+        remaining = max(remaining // 2147483562 - 1, 0)
+    return lo + v % k, g
+
+
+def test_seeded_rand_draws_leans_std_gen_sequence(lean_exe):
+    g, xs = mk_std_gen(42), []
+    for _ in range(8):
+        x, g = rand_nat(g, 0, 100)
+        xs.append(x)
+    backwards, g = rand_nat(g, 9, 3)
+    expected = [
+        "#[" + ", ".join(map(str, xs)) + "]",
+        str(backwards),
+        str(rand_nat(mk_std_gen(7), 10, 10 ** 12)[0]),
+        str(std_next(mk_std_gen(123456789012345))[0]),
+        "5",
+    ]
+    proc = run_exe(lean_exe("rand_seeded"))
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == expected
