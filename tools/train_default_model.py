@@ -373,6 +373,7 @@ def main(argv=None) -> int:
     gen = torch.Generator().manual_seed(SEED)
     log = {"params": n_params, "train_tokens_available": int(len(data)), "heldout_tokens": int(len(val)),
            "instruction_pairs": len(chats), "train_files": len(train), "heldout_files": len(heldout),
+           "train_file_names": [f.name for f in train],
            "train_loss": [], "val_loss": [], "steps": 0, "tokens_seen": 0, "elapsed_s": 0.0,
            "batch": args.batch, "seq": args.seq, "lr": args.lr, "seed": SEED}
     ckpt = args.ckpt_dir / "ckpt.pt"
