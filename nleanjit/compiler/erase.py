@@ -32,8 +32,10 @@ together, no separate ANF simplifier yet):
 - `T.rec` (one non-indexed inductive) becomes an auxiliary recursive
   function `f._rec_N` over the captured variables, the major premise and the
   motive's extra arguments; each `ih` is the recursive call on its field,
-  made where the minor premise uses it (as the source's call was), a `pap`
-  when the motive is a function;
+  made where the minor premise uses it (as the source's call was); when the
+  motive is a function, an `ih` applied to all its arguments is the direct call
+  `f._rec_N captured field args` (a loop when in tail position), and a `pap`
+  only where the `ih` is used as a value;
 - a `fun` used as a value is lambda-lifted (`f._lam_N` over its captured
   variables, a `pap`); partial applications are `pap`s, applications of
   local functions and of dictionary fields `ap`s;
@@ -148,6 +150,9 @@ class _Deferred:
     source's call was), so a branch that does not recurse does not pay for it."""
 
     emit: Callable
+    call: Callable | None = None
+    """`call(fn, args, e, k)`: the hypothesis applied to `args` (`e` the whole application) as
+    a direct call of the recursive function, or None where `emit`'s value must be applied."""
 
 
 @dataclass
@@ -512,6 +517,11 @@ class Eraser:
             # a field of a runtime dictionary (an instance passed as an argument): apply the closure
             return self.lower(fn, head, lambda f: self.apply_value(fn, f, args, e, k))
         if isinstance(head, X.FVar):
+            v = self.values.get(head.id)
+            if isinstance(v, _Deferred) and v.call is not None:  # `ih ys`: a direct recursive call
+                r = v.call(fn, args, e, k)
+                if r is not None:
+                    return r
             return self.lower(fn, head, lambda f: self.apply_value(fn, f, args, e, k))
         if not isinstance(head, X.Const):
             raise Unsupported(type(head).__name__, fn.name)
@@ -817,7 +827,10 @@ class Eraser:
         if ih is None:
             return k(out)
         rec_fields = [v for v, r in vals if r]
-        return k(out + [(_Deferred(lambda kk, f=f: ih(f, kk)), None) for f in rec_fields])
+        call = getattr(ih, "call", None)
+        return k(out + [(_Deferred(lambda kk, f=f: ih(f, kk),
+                                   None if call is None else (lambda fn, args, e, kk, f=f: call(f, fn, args, e, kk))),
+                         None) for f in rec_fields])
 
     def _recursive_fields(self, cname: str) -> list[bool]:
         info = self.env.get(cname)
@@ -849,12 +862,13 @@ class Eraser:
         params, saved = self._enter(afn, captured)
         major = afn.fresh()
         params.append(T.Param(major, False, TO))
-        extra_fvars, relevant_extra = [], []
+        extra_fvars, relevant_extra, extra_mask = [], [], []
         for a in extra:
             aty = self.type_of(a)
             fv = self.tc.mk_fvar("x", aty)
             extra_fvars.append(fv)
-            if self.is_irrelevant_type(aty):
+            extra_mask.append(not self.is_irrelevant_type(aty))
+            if not extra_mask[-1]:
                 self.values[fv.id] = T.IRRELEVANT
             else:
                 x = afn.fresh()
@@ -867,6 +881,22 @@ class Eraser:
             if relevant_extra:  # the induction hypothesis is a function of the extra arguments
                 return self.let(afn, O, T.PAp(aux_name, outer_params + (field_var,)), kk)
             return self.let(afn, rty, T.FAp(aux_name, outer_params + (field_var,)), kk)
+
+        def ih_call(field_var, cfn, cargs, ce, kk):
+            """`ih ys` with the motive's arguments all given: call `aux outer field ys` directly
+            (Lean's shape: a recursive call, a loop when in tail position) instead of applying the
+            closure `ih` through the runtime's generic apply."""
+            if not relevant_extra or len(cargs) < len(extra_mask) or cfn is not afn:
+                return None
+            kept = [a for a, r in zip(cargs, extra_mask) if r]
+            more = cargs[len(extra_mask):]
+            if more:  # the result is a function applied further
+                return self.lower_args(cfn, kept, lambda xs: self.let(
+                    cfn, O, T.FAp(aux_name, outer_params + (field_var, *xs)),
+                    lambda g: self.apply_value(cfn, g, more, ce, kk)))
+            return self.lower_args(cfn, kept, lambda xs: self.let(
+                cfn, rty, T.FAp(aux_name, outer_params + (field_var, *xs)), kk))
+        ih.call = ih_call
         self.decls[aux_name] = T.FDecl(aux_name, tuple(params), rty, T.Unreachable())
         body = self.case_tree(afn, ind, args[:rec.num_params], major, minors, extra_fvars, _ret, ih)
         self.decls[aux_name] = T.FDecl(aux_name, tuple(params), rty, body)
