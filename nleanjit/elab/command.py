@@ -69,6 +69,8 @@ class CommandElab:
         self.last_te: TermElab | None = None
         self.auto_level_names = True
         self._cmd_syntax = None
+        self.user_operators: dict = {}
+        """User `infix`/`infixl`/`infixr`/`prefix` operators: atom → (kind, the function's syntax)."""
         self.prefix_macros: dict = {}
         """User `macro`s for `↑`-like prefix atoms (`macros.PrefixMacro` by atom); the latest wins, as in Lean."""
 
@@ -199,6 +201,8 @@ class CommandElab:
                             self.derive(c, self._resolve_type_name(t), stx)
             if k == "export":
                 self.elab_export(stx)
+            if k == "notation":
+                self.read_user_operator(stx)
             if k == "macro":
                 from nleanjit.elab.macros import read_prefix_macro
 
@@ -212,6 +216,23 @@ class CommandElab:
             return  # the parser has reported it
         else:
             raise ElabError(stx, f"unsupported command '{k}' (not yet implemented by nleanjit's elaborator)")
+
+    def read_user_operator(self, stx: Node) -> None:
+        """`infixl:65 " +++ " => f` (and `infix`, `infixr`, `prefix`, with `local`/`scoped`):
+        the operator's atom and the function it stands for, applied at each use (Lean's
+        `notation` expansion for these shapes; the parser reads the uses already)."""
+        toks = [c for c in stx.children if type(c) is Token]
+        kind = next((t.text for t in toks if t.text in ("infix", "infixl", "infixr", "prefix")), None)
+        pattern = next((c for c in stx.children if type(c) is Node and c.kind == "pattern"), None)
+        arrow = next((i for i, c in enumerate(stx.children) if type(c) is Token and c.text == "=>"), None)
+        if kind is None or pattern is None or arrow is None or arrow + 1 >= len(stx.children):
+            return
+        lits = [t for t in pattern.tokens() if t.kind == "str" or t.text.startswith('"')]
+        if len(lits) != 1:
+            return
+        atom = lits[0].text.strip('"').strip()
+        if atom:
+            self.user_operators[atom] = (kind, stx.children[arrow + 1])
 
     def elab_command_in(self, stx: Node) -> None:
         self.scopes.append(self.scope.with_(kind="section", header=""))

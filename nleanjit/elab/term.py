@@ -1068,6 +1068,18 @@ class TermElab:
         ch = stx.children
         op = next(c for c in ch if type(c) is Token and c.kind == "sym" or type(c) is Token and c.kind == "ident" and c is ch[1]).text
         lhs, rhs = ch[0], ch[-1]
+        user = getattr(self.ctx, "user_operators", {}).get(op)
+        if user is not None and user[0] != "prefix":
+            # a user `infix` notation: `f lhs rhs` (tried first; the built-in meaning if it fails)
+            saved = self.mctx.save()
+            n_pending = len(self.pending)
+            try:
+                return self.elab_app_core(user[1], [lhs, rhs], {}, expected, stx)
+            except ElabError:
+                if op not in ARITH_OPS and op not in REL_OPS and op not in LOGIC_OPS and op not in FUN_OPS:
+                    raise
+                self.mctx.restore(saved)
+                del self.pending[n_pending:]
         if op in ("→", "->"):
             return self._elab_arrow(lhs, rhs)
         if op in ARITH_OPS or op in REL_OPS:
@@ -1265,6 +1277,9 @@ class TermElab:
         if op == "!":
             c = Const("not")
             return self.apply(stx, c, self.const_type(c), [arg], {}, expected)
+        user = getattr(self.ctx, "user_operators", {}).get(op)
+        if user is not None and user[0] == "prefix":
+            return self.elab_app_core(user[1], [arg], {}, expected, stx)
         macro = getattr(self.ctx, "prefix_macros", {}).get(op)
         if macro is not None:
             from nleanjit.elab.macros import expand

@@ -205,3 +205,19 @@ example : h2 3 = 8 := rfl
     bad = "def bad (n : Nat) : Nat :=\n  let rec go (i : Nat) : Nat := i + n\n  go 1\n"
     assert [t for _, t in _errors(bad)] == [
         "unsupported: 'let rec' using the local variable 'n' of the enclosing term (not yet implemented by nleanjit's elaborator)"]
+
+
+def test_user_infix_and_prefix_notation():
+    src = """
+infixl:65 " +++ " => Nat.add
+example : 1 +++ 2 +++ 3 = 6 := rfl
+prefix:max "√" => Nat.succ
+example : √2 = 3 := rfl
+inductive Cmd where
+  | skip
+  | seq (a b : Cmd)
+infix:10 ";;" => Cmd.seq
+def two : Cmd := Cmd.skip ;; Cmd.skip
+example : two = Cmd.seq Cmd.skip Cmd.skip := rfl
+"""
+    assert _errors(src) == []
