@@ -19,7 +19,8 @@ either.  The llama.cpp worker converts the benchmark's safetensors into GGUF fil
 Q8_0; written once next to it) with the ``gguf`` package and drives llama.cpp through
 llama-cpp-python's low-level API, batching the 8 sequences into one ``llama_decode`` per step.
 Set NUMBA_NUM_THREADS / OMP_NUM_THREADS to pin the thread count (2 here); the llama.cpp worker
-uses OMP_NUM_THREADS threads.
+uses OMP_NUM_THREADS threads.  ``--rounds N`` repeats the whole set N times (every engine once
+per round, so load that comes and goes hits them alike) and reports each figure's best round.
 """
 from __future__ import annotations
 
@@ -402,28 +403,8 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--vs-transformers", action="store_true")
-    ap.add_argument("--torch-python", default="/tmp/torchenv/bin/python")
-    ap.add_argument("--vs-llamacpp", action="store_true")
-    ap.add_argument("--llama-python", default="/tmp/llamaenv/bin/python")
-    ap.add_argument("--llamacpp-formats", default=",".join(LLAMACPP_FORMATS))
-    ap.add_argument("--model-dir", default=os.path.join(tempfile.gettempdir(), "nleanjit-bench-smollm2-135m"))
-    ap.add_argument("--dtypes", default="fp32,bf16,int8", help="our formats to run ('' for none)")
-    ap.add_argument("--no-minilm", action="store_true", help="skip the MiniLM embedding latency")
-    ap.add_argument("--peer-worker", help=argparse.SUPPRESS)
-    ap.add_argument("--llamacpp-worker", help=argparse.SUPPRESS)
-    ap.add_argument("--json", help="also write the results to this file")
-    args = ap.parse_args(argv)
-    if args.peer_worker:
-        peer_worker(args.peer_worker)
-        return 0
-    if args.llamacpp_worker:
-        llamacpp_worker(args.llamacpp_worker, args.llamacpp_formats.split(","))
-        return 0
-    sys.path.insert(0, str(ROOT))
-    folder = make_model(Path(args.model_dir))
+def one_round(folder: Path, args) -> tuple[dict, list[dict]]:
+    """Bandwidth, then our formats, then the peers asked for: (bandwidth figures, rows)."""
     bw = measure_bandwidth()
     print(f"memory bandwidth (copy, read+write): numpy {bw['numpy_copy_gb_s']:.1f} GB/s, "
           f"numba {bw['numba_copy_gb_s']:.1f} GB/s", flush=True)
@@ -437,13 +418,70 @@ def main(argv=None) -> int:
         # transformers reads the same matrices as our fp32 / bf16 formats: the same bytes per token
         ours = {r["dtype"]: r["weight_bytes_per_token"] for r in rows}
         for r in bench_peer(folder, args.torch_python):
-            rows.append(with_floor(r, ours[r["dtype"]], gb_s) if r["dtype"] in ours else r)
+            rows.append(with_floor(dict(r, weight_bytes_per_token=ours[r["dtype"]]), ours[r["dtype"]], gb_s)
+                        if r["dtype"] in ours else r)
             print(json.dumps(rows[-1]), flush=True)
     if args.vs_llamacpp:
         for r in bench_llamacpp(folder, args.llama_python, args.llamacpp_formats):
             rows.append(with_floor(r, r["weight_bytes_per_token"], gb_s))
             print(json.dumps(rows[-1]), flush=True)
+    if len(rows) > 0:
+        print(table(rows), flush=True)
+    return bw, rows
+
+
+def best_of(rounds: list[tuple[dict, list[dict]]], gb_s: float) -> list[dict]:
+    """Per (engine, weights): the lowest TTFT and highest decode rates over the rounds.
+
+    On a machine shared with other jobs, load only ever slows a measurement down, so each
+    figure's best round is the closest to what the engine does on its own.
+    """
+    best: dict[tuple, dict] = {}
+    for _, rows in rounds:
+        for r in rows:
+            key = (r["engine"], r["dtype"])
+            if key not in best:
+                best[key] = dict(r)
+                continue
+            b = best[key]
+            b["ttft_ms"] = min(b["ttft_ms"], r["ttft_ms"])
+            b["decode_bs1_tok_s"] = max(b["decode_bs1_tok_s"], r["decode_bs1_tok_s"])
+            b["decode_bs8_tok_s"] = max(b["decode_bs8_tok_s"], r["decode_bs8_tok_s"])
+    return [with_floor(b, b["weight_bytes_per_token"], gb_s) if "weight_bytes_per_token" in b else b
+            for b in best.values()]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--vs-transformers", action="store_true")
+    ap.add_argument("--torch-python", default="/tmp/torchenv/bin/python")
+    ap.add_argument("--vs-llamacpp", action="store_true")
+    ap.add_argument("--llama-python", default="/tmp/llamaenv/bin/python")
+    ap.add_argument("--llamacpp-formats", default=",".join(LLAMACPP_FORMATS))
+    ap.add_argument("--model-dir", default=os.path.join(tempfile.gettempdir(), "nleanjit-bench-smollm2-135m"))
+    ap.add_argument("--dtypes", default="fp32,bf16,int8", help="our formats to run ('' for none)")
+    ap.add_argument("--no-minilm", action="store_true", help="skip the MiniLM embedding latency")
+    ap.add_argument("--peer-worker", help=argparse.SUPPRESS)
+    ap.add_argument("--llamacpp-worker", help=argparse.SUPPRESS)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat everything this many times and report each figure's best round")
+    ap.add_argument("--json", help="also write the results to this file")
+    args = ap.parse_args(argv)
+    if args.peer_worker:
+        peer_worker(args.peer_worker)
+        return 0
+    if args.llamacpp_worker:
+        llamacpp_worker(args.llamacpp_worker, args.llamacpp_formats.split(","))
+        return 0
+    sys.path.insert(0, str(ROOT))
+    folder = make_model(Path(args.model_dir))
+    rounds = [one_round(folder, args) for _ in range(args.rounds)]
+    bw = {k: max(r[0][k] for r in rounds) for k in rounds[0][0]}
+    gb_s = bw["bandwidth_gb_s"]
+    rows = best_of(rounds, gb_s)
     emb = {} if args.no_minilm else bench_minilm()
+    if args.rounds > 1:
+        print(f"\nbest of {args.rounds} rounds (each figure its best round; floors from the best bandwidth):")
     print(table(rows))
     if emb:
         print(f"\nMiniLM one-sentence embedding: P50 {emb['minilm_one_sentence_p50_ms']:.2f} ms, "
@@ -451,7 +489,8 @@ def main(argv=None) -> int:
     print(f"memory bandwidth measured in this run: {gb_s:.1f} GB/s (numpy copy {bw['numpy_copy_gb_s']:.1f}, "
           f"numba stream copy {bw['numba_copy_gb_s']:.1f})")
     if args.json:
-        Path(args.json).write_text(json.dumps({**bw, "rows": rows, **emb}, indent=1))
+        Path(args.json).write_text(json.dumps({**bw, "rows": rows, **emb,
+                                               "rounds": [{**b, "rows": r} for b, r in rounds]}, indent=1))
     return 0
 
 
