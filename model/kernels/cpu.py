@@ -8,10 +8,10 @@ layers, attention heads) and not for the short elementwise loops, where thread s
 more than it saves on two cores.
 
 Linear layers: the weight is the big operand, so the decode kernels read each weight row once
-and use it for every token of the step (``T`` is small in decode).  bf16 rows are widened to
-fp32 in a per-thread buffer and int8 rows are multiplied as int8 -> fp32 with the per-row scale
-applied once at the end: both read 2x / 4x fewer bytes than fp32, which is what decode speed is
-bounded by.  The same kernels serve long prefills: their 4x4 register blocking beats numpy's
+and use it for every token of the step (``T`` is small in decode).  In decode, bf16 bits are
+widened (shift + bit cast) and int8 values converted inside the dot product, the int8 per-row
+scale applied once at the end: both read 2x / 4x fewer bytes than fp32, which is what decode
+speed is bounded by; prefills widen each group of four rows into a per-thread buffer first.  The same kernels serve long prefills: their 4x4 register blocking beats numpy's
 OpenBLAS sgemm on this machine (see the measurements below and docs/PERFORMANCE.md).
 """
 from __future__ import annotations
