@@ -92,6 +92,8 @@ BUILTINS: dict[str, Builtin] = {
     "lean_io_prim_put_str": _b(BORROWED, WORLD, ty=O, target="nl_io_put_str"),
     "lean_io_mono_ms_now": _b(WORLD, ty=O, target="nl_io_mono_ms_now"),
     "lean_io_mono_nanos_now": _b(WORLD, ty=O, target="nl_io_mono_nanos_now"),
+    "lean_io_sleep": _b((U32, False), WORLD, ty=O, target="nl_io_sleep"),
+    "lean_io_get_random_bytes": _b((USIZE, False), WORLD, ty=O, target="nl_io_get_random_bytes"),
     "lean_io_exit": _b((U8, False), WORLD, ty=O, target="nl_io_exit"),
     "lean_get_stdin": _b(WORLD, ty=O, target="nl_io_get_stdin"),
     "lean_get_stdout": _b(WORLD, ty=O, target="nl_io_get_stdout"),

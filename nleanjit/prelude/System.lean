@@ -158,7 +158,6 @@ structure IO.Promise (α : Type) where
 
 @[extern "lean_io_mono_ms_now"] opaque IO.monoMsNow : BaseIO Nat := pure 0
 @[extern "lean_io_mono_nanos_now"] opaque IO.monoNanosNow : BaseIO Nat := pure 0
-@[extern "lean_io_get_random_bytes"] opaque IO.getRandomNat : IO Nat := pure 0
 @[extern "lean_io_timeit"] opaque timeit {α : Type} (msg : String) (fn : IO α) : IO α := fn
 @[extern "lean_io_sleep"] opaque IO.sleep (ms : UInt32) : BaseIO Unit := pure ()
 

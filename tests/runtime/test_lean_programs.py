@@ -184,3 +184,11 @@ def test_seeded_rand_draws_leans_std_gen_sequence(lean_exe):
     proc = run_exe(lean_exe("rand_seeded"))
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.splitlines() == expected
+
+
+def test_sleep_waits_and_random_bytes_and_rand_stay_in_range(lean_exe):
+    # IO.sleep 50 lets at least 50 ms pass on the monotonic clock; getRandomBytes 16 gives 16
+    # bytes; IO.rand 3 7 stays within [3, 7]
+    proc = run_exe(lean_exe("sleep_random"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "true 16\ntrue\n"
