@@ -60,6 +60,10 @@ RECDEPTH_TEXT = (
 
 
 class CommandElab:
+    # `#eval` of an `IO` action runs it in this process (as `lean` does). A server that must run
+    # such programs sandboxed sets this to False: the action is then reported as not evaluated.
+    run_io: bool = True
+
     def __init__(self, eenv: ElabEnv, file: str = "<input>", fuel=DEFAULT_ELAB_FUEL):
         self.eenv = eenv
         self.file = file
@@ -409,6 +413,7 @@ class CommandElab:
         if not res.ok:
             return [str(d) for d in res.diagnostics]
         sub = CommandElab(self.eenv, self.file, self.fuel)
+        sub.run_io = self.run_io
         sub.scopes = list(self.scopes)
         sub.elab_module(res.tree)
         return [m.text for m in sub.messages if m.severity == "error"]
@@ -552,6 +557,8 @@ class CommandElab:
             return None
         head, args = X.get_app_fn_args(t)
         is_io = type(head) is Const and head.name in ("IO", "BaseIO") and len(args) == 1
+        if is_io and not self.run_io:
+            return None
         try:
             from nleanjit.codegen.evaluate import eval_term
 

@@ -193,6 +193,7 @@ class Checker:
 
         eenv = state.eenv.fork()
         cmd = CommandElab(eenv, "<snippet>")
+        cmd.run_io = False  # `#eval` of IO runs sandboxed, by the service (eval_io.py), never in a worker
         cmd.scopes = list(state.scopes)
         messages: list = []
         res = parse_source(source, "<snippet>")
