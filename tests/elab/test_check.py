@@ -150,3 +150,17 @@ def test_instance_search_does_not_run_the_program():
     )
     result = check_source(src, "t.lean")
     assert [m.text for m in result.messages] == []
+
+
+def test_eval_of_io_runs_in_process_unless_the_host_forbids_it(monkeypatch):
+    # `nleanjit check` runs an `#eval`'d IO action as Lean does; a server that sandboxes programs
+    # turns `CommandElab.run_io` off and gets the "not supported" warning to act on instead
+    from nleanjit.elab.command import CommandElab
+
+    src = 'def hello : IO Unit := IO.println "hi"\n#eval hello\n#eval 2 + 3\n'
+    ran = [(m.severity, m.text) for m in check_source(src, "t.lean").messages]
+    assert ran == [("information", "hi\n"), ("information", "5")]
+    monkeypatch.setattr(CommandElab, "run_io", False)
+    kept = [(m.severity, m.text) for m in check_source(src, "t.lean").messages]
+    assert kept[0][0] == "warning" and kept[0][1].startswith("nleanjit: #eval of this term is not supported yet")
+    assert kept[1] == ("information", "5")
