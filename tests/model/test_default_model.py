@@ -99,8 +99,10 @@ def test_greedy_completion_is_deterministic_lean(eng):
     ids = eng.tokenizer.encode("theorem foo : ")
     first, second = _greedy(eng, ids), _greedy(eng, ids)
     assert first == second and first.strip()
-    toks = lex("theorem foo : " + first)
-    assert not [t for t in toks if t.error], first
+    toks = [t for t in lex("theorem foo : " + first) if t.kind != "eof"]
+    errors = [t for t in toks if t.error]
+    # generation stops at a token budget: only a string or comment left open by that cut may fail
+    assert not errors or (errors == [toks[-1]] and "unterminated" in errors[0].error), first
     assert len(toks) > 8  # real Lean tokens, not a handful of stray characters
 
 
