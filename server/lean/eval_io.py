@@ -73,7 +73,7 @@ def _programs(term: str) -> list[str]:
 
 def _run(prefix: str, term: str, m: dict, sandbox, timeout: float) -> list[dict]:
     for program in _programs(term):
-        compiled = compile_program(prefix.rstrip() + "\n\n" + program, entry=ENTRY)
+        compiled = compile_program(prefix.rstrip() + "\n\n" + program, entry=ENTRY, timeout=timeout)
         if compiled.argv is None:
             continue  # this shape does not elaborate (or cannot be compiled yet): try the next
         ran = sandbox.run(compiled.argv, "", timeout, copy_program=True)

@@ -306,7 +306,8 @@ class LeanService:
             result["messages"] = list(r.response.get("messages", []))
             if r.outcome != "lean_error":
                 loop = asyncio.get_running_loop()
-                compiled = await loop.run_in_executor(None, compile_program, body["code"])
+                compiled = await loop.run_in_executor(None, functools.partial(
+                    compile_program, body["code"], timeout=body["timeout"]))
                 result["messages"] += compiled.messages
                 if compiled.argv is not None:
                     ran = await loop.run_in_executor(None, functools.partial(
