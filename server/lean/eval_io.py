@@ -17,6 +17,8 @@ A term none of them compiles keeps its warning.  This runs in a thread off the e
 
 from __future__ import annotations
 
+import time
+
 from server.lean.compile import compile_program
 
 UNSUPPORTED_EVAL = "nleanjit: #eval of this term is not supported yet"
@@ -72,8 +74,13 @@ def _programs(term: str) -> list[str]:
 
 
 def _run(prefix: str, term: str, m: dict, sandbox, timeout: float) -> list[dict]:
+    # the snippet's timeout bounds all the compiles together, and then the program's run
+    deadline = time.monotonic() + timeout
     for program in _programs(term):
-        compiled = compile_program(prefix.rstrip() + "\n\n" + program, entry=ENTRY, timeout=timeout)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        compiled = compile_program(prefix.rstrip() + "\n\n" + program, entry=ENTRY, timeout=left)
         if compiled.argv is None:
             continue  # this shape does not elaborate (or cannot be compiled yet): try the next
         ran = sandbox.run(compiled.argv, "", timeout, copy_program=True)
