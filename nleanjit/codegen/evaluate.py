@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 from nleanjit.kernel import expr as X
 
-EVAL_STACK_BYTES = 1 << 30
 EVAL_OPT_LEVEL = 0
 STRING_SIZE_OFFSET, STRING_DATA_OFFSET = 8, 32  # nl_string_object: header, size, capacity, length, data
 IO_HEADS = ("IO", "BaseIO")
@@ -160,31 +159,20 @@ def _captured(lib, run):
 
 
 def _on_big_stack(run, recursion_limit: int | None = None):
-    out: list = []
+    """`run()` on the compiler's 1 GiB-stack thread (`frontend._run_with_big_stack`), with the
+    recursion limit raised there: lowering recurses once per instruction, so a long body is deep."""
+    from nleanjit.compiler.frontend import _run_with_big_stack
 
-    def target():
+    def with_limit():
         old_limit = sys.getrecursionlimit()
-        if recursion_limit:  # lowering recurses once per instruction: a long body is deep
+        if recursion_limit:
             sys.setrecursionlimit(max(old_limit, recursion_limit))
         try:
-            out.append((True, run()))
-        except BaseException as err:  # handed to the calling thread
-            out.append((False, err))
+            return run()
         finally:
             sys.setrecursionlimit(old_limit)
 
-    old = threading.stack_size()
-    threading.stack_size(EVAL_STACK_BYTES)
-    try:
-        t = threading.Thread(target=target, name="nleanjit-eval")
-        t.start()
-    finally:
-        threading.stack_size(old)
-    t.join()
-    ok, value = out[0]
-    if not ok:
-        raise value
-    return value
+    return _run_with_big_stack(with_limit)
 
 
 def eval_expr(eenv, term: X.Expr) -> str:

@@ -282,9 +282,15 @@ class Eraser:
         raw = info.value if isinstance(info, DefinitionInfo) else info.val
         value = X.instantiate_level_params(raw, info.level_params, [LEVEL_ONE] * len(info.level_params))
         ty = X.instantiate_level_params(info.type, info.level_params, [LEVEL_ONE] * len(info.level_params))
-        params, body = [], value
-        tele = self._telescope(ty)
-        for fv, bty in tele:
+        params: list[T.Param] = []
+        body = self._bind_parameters(fn, value, ty, params)
+        rty = self.ir_type(self.type_of(body))
+        self.decls[name] = T.FDecl(name, tuple(params), rty, self.lower(fn, body, _ret))
+
+    def _bind_parameters(self, fn: _Fn, body: X.Expr, ty: X.Expr, params: list) -> X.Expr:
+        """`body` (of type `ty`) applied to a fresh variable per parameter of `ty`: irrelevant
+        ones (types, proofs) bound to IRRELEVANT, the others appended to `params`."""
+        for fv, bty in self._telescope(ty):
             body = X.instantiate1(body.body, fv) if isinstance(body, X.Lam) else X.App(body, fv)
             if self.is_irrelevant_type(bty):
                 self.values[fv.id] = T.IRRELEVANT
@@ -292,8 +298,7 @@ class Eraser:
                 x = fn.fresh()
                 self.values[fv.id] = x
                 params.append(T.Param(x, False, self.ir_type(bty)))
-        rty = self.ir_type(self.type_of(body))
-        self.decls[name] = T.FDecl(name, tuple(params), rty, self.lower(fn, body, _ret))
+        return body
 
     def compile_term(self, name: str, term: X.Expr) -> list[T.Decl]:
         """A closed term as the function `name`: its parameters are those of the term's type
@@ -301,15 +306,8 @@ class Eraser:
         computed at each call rather than kept as a constant (`#eval`)."""
         self.current = name
         fn = _Fn(name)
-        params, body = [], term
-        for fv, bty in self._telescope(self.type_of(term)):
-            body = X.App(body, fv)
-            if self.is_irrelevant_type(bty):
-                self.values[fv.id] = T.IRRELEVANT
-            else:
-                x = fn.fresh()
-                self.values[fv.id] = x
-                params.append(T.Param(x, False, self.ir_type(bty)))
+        params: list[T.Param] = []
+        body = self._bind_parameters(fn, term, self.type_of(term), params)
         if not params:
             params.append(T.Param(fn.fresh(), False, O))
         rty = self.ir_type(self.type_of(body))
@@ -658,15 +656,7 @@ class Eraser:
         afn = _Fn(name)
         ty = self.type_of(e)
         params, saved = self._enter(afn, captured)
-        body = e
-        for fv, bty in self._telescope(ty):
-            body = X.instantiate1(body.body, fv) if isinstance(body, X.Lam) else X.App(body, fv)
-            if self.is_irrelevant_type(bty):
-                self.values[fv.id] = T.IRRELEVANT
-            else:
-                x = afn.fresh()
-                self.values[fv.id] = x
-                params.append(T.Param(x, False, self.ir_type(bty)))
+        body = self._bind_parameters(afn, e, ty, params)
         if len(params) == len(captured):
             raise Unsupported("a `fun` whose parameters are all types or proofs", fn.name)
         rty = self.ir_type(self.type_of(body))
